@@ -1,0 +1,323 @@
+"""Sentence alignment between an original and a version, in two modes.
+
+*translation*: a monotonic alignment with 1-1, 1-2, 2-1, 2-2, 1-3 and 3-1 beads found by
+dynamic programming restricted to a band around anchor matches (the Bertalign / vecalign
+recipe), so cost grows linearly with length. Merged beads are scored with the normalised sum
+of their sentence vectors, which needs no extra encoding.
+
+*rereport*: order-free; each version sentence is matched to the original sentence (or two)
+it renders, leftover original sentences are omissions and leftover version sentences are
+additions. A re-report reorders and paraphrases, so monotonicity would be a wrong prior.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from fidelity.calibration import Calibration
+from fidelity.model import Alignment
+
+MODES = ("auto", "translation", "rereport")
+
+# Bead shapes (original sentences, version sentences) the translation DP may use.
+BEADS = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+# A merge must pay for itself: each sentence beyond 1-1 costs this much similarity.
+MERGE_PENALTY = 0.06
+# Weight of the length-ratio prior (Gale-Church's insight: translations keep length).
+LENGTH_WEIGHT = 0.05
+# Full similarity matrices up to this many cells; beyond it, anchors come from a window.
+FULL_MATRIX_CELLS = 4_000_000
+BAND_RADIUS = 8
+
+
+@dataclass(frozen=True)
+class ModeChoice:
+    mode: str
+    reason: str
+
+
+def align(
+    original: np.ndarray,
+    version: np.ndarray,
+    original_lengths: list[int],
+    version_lengths: list[int],
+    calibration: Calibration,
+    mode: str = "auto",
+) -> tuple[list[Alignment], ModeChoice]:
+    """Align two documents' sentence vectors; `mode` is auto, translation or rereport."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    choice = (
+        choose_mode(original, version, calibration)
+        if mode == "auto"
+        else ModeChoice(mode, "chosen by the user")
+    )
+    if choice.mode == "translation":
+        beads = align_translation(original, version, original_lengths, version_lengths, calibration)
+    else:
+        beads = align_rereport(original, version, calibration)
+    return beads, choice
+
+
+def choose_mode(original: np.ndarray, version: np.ndarray, calibration: Calibration) -> ModeChoice:
+    """Translation when the confident one-to-one matches run in order, else re-report."""
+    n, m = len(original), len(version)
+    if n == 0 or m == 0:
+        return ModeChoice("translation", "one side is empty")
+    if n * m > FULL_MATRIX_CELLS:
+        return ModeChoice("translation", f"{n}x{m} sentences: too long for a re-report")
+    sims = original @ version.T
+    best_v = sims.argmax(axis=1)
+    best_o = sims.argmax(axis=0)
+    pairs = [
+        (i, int(j))
+        for i, j in enumerate(best_v)
+        if best_o[j] == i and sims[i, j] >= calibration.match_threshold
+    ]
+    if len(pairs) < 3:
+        ratio = m / n
+        mode = "translation" if 0.67 <= ratio <= 1.5 and len(pairs) == min(n, m) else "rereport"
+        return ModeChoice(mode, f"only {len(pairs)} confident matches; lengths {n} and {m}")
+    in_order = len(_longest_increasing([j for _, j in pairs]))
+    share = in_order / len(pairs)
+    coverage = len(pairs) / max(n, m)
+    mode = "translation" if share >= 0.9 and coverage >= 0.5 else "rereport"
+    return ModeChoice(
+        mode,
+        f"{in_order} of {len(pairs)} confident matches in order, "
+        f"{coverage:.0%} of sentences matched",
+    )
+
+
+def align_translation(
+    original: np.ndarray,
+    version: np.ndarray,
+    original_lengths: list[int],
+    version_lengths: list[int],
+    calibration: Calibration,
+) -> list[Alignment]:
+    n, m = len(original), len(version)
+    if n == 0 or m == 0:
+        return [Alignment((i,), (), None) for i in range(n)] + [
+            Alignment((), (j,), None) for j in range(m)
+        ]
+    lows, highs = _band(original, version, calibration)
+    merged_o = {k: _merged(original, k) for k in (1, 2, 3)}
+    merged_v = {k: _merged(version, k) for k in (1, 2, 3)}
+    cum_o = np.concatenate([[0], np.cumsum(original_lengths)])
+    cum_v = np.concatenate([[0], np.cumsum(version_lengths)])
+    ratio = max(cum_v[-1], 1) / max(cum_o[-1], 1)
+    threshold = calibration.match_threshold
+
+    # score[i][j - lows[i]]: best total for the first i original and j version sentences.
+    neg = -math.inf
+    score = [np.full(highs[i] - lows[i] + 1, neg) for i in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [
+        [None] * (highs[i] - lows[i] + 1) for i in range(n + 1)
+    ]
+    score[0][0 - lows[0]] = 0.0
+
+    for i in range(n + 1):
+        lo, hi = lows[i], highs[i]
+        # Similarities of every bead ending at (i, j) for j in the band, computed per row.
+        bead_sims: dict[tuple[int, int], np.ndarray] = {}
+        for k, length in BEADS:
+            if k == 0 or length == 0 or k > i:
+                continue
+            start_j = max(lo, length)
+            if start_j > hi:
+                continue
+            vectors_v = merged_v[length][start_j - length : hi - length + 1]
+            bead_sims[(k, length)] = vectors_v @ merged_o[k][i - k]
+        row = score[i]
+        row_back = back[i]
+        for j in range(lo, hi + 1):
+            best = row[j - lo]
+            best_from = row_back[j - lo]
+            for k, length in BEADS:
+                pi, pj = i - k, j - length
+                if pi < 0 or pj < 0 or not (lows[pi] <= pj <= highs[pi]):
+                    continue
+                previous = score[pi][pj - lows[pi]]
+                if previous == neg:
+                    continue
+                if k == 0 or length == 0:
+                    gain = 0.0
+                else:
+                    sim = float(bead_sims[(k, length)][j - max(lo, length)])
+                    size = (k + length) / 2
+                    len_o = cum_o[i] - cum_o[pi] + 1
+                    len_v = cum_v[j] - cum_v[pj] + 1
+                    gain = (
+                        (sim - threshold) * size
+                        - MERGE_PENALTY * (k + length - 2)
+                        - LENGTH_WEIGHT * abs(math.log(len_v / (ratio * len_o)))
+                    )
+                if previous + gain > best:
+                    best = previous + gain
+                    best_from = (pi, pj)
+            row[j - lo] = best
+            row_back[j - lo] = best_from
+
+    if not (lows[n] <= m <= highs[n]) or score[n][m - lows[n]] == neg:
+        raise RuntimeError("alignment band does not reach the end of both documents")
+    beads: list[Alignment] = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        step = back[i][j - lows[i]]
+        assert step is not None
+        pi, pj = step
+        o_ids, v_ids = tuple(range(pi, i)), tuple(range(pj, j))
+        sim = None
+        if o_ids and v_ids:
+            sim = float(_unit(original[pi:i].sum(0)) @ _unit(version[pj:j].sum(0)))
+        beads.append(Alignment(o_ids, v_ids, sim))
+        i, j = pi, pj
+    beads.reverse()
+    return beads
+
+
+def align_rereport(
+    original: np.ndarray, version: np.ndarray, calibration: Calibration
+) -> list[Alignment]:
+    n, m = len(original), len(version)
+    threshold = calibration.match_threshold
+    sims = original @ version.T if n and m else np.zeros((n, m), dtype=np.float32)
+    covered: set[int] = set()
+    beads: list[Alignment] = []
+    for j in range(m):
+        if n == 0:
+            beads.append(Alignment((), (j,), None))
+            continue
+        order = np.argsort(-sims[:, j])
+        best = int(order[0])
+        best_sim = float(sims[best, j])
+        if best_sim < threshold:
+            beads.append(Alignment((), (j,), best_sim))
+            continue
+        ids: tuple[int, ...] = (best,)
+        neighbours = [k for k in (best - 1, best + 1) if 0 <= k < n]
+        if neighbours:
+            # Only a neighbour can join: a version sentence that condenses two original
+            # sentences renders a contiguous stretch, which a reader can find again.
+            second = max(neighbours, key=lambda k: sims[k, j])
+            pair_sim = float(_unit(original[best] + original[second]) @ version[j])
+            if sims[second, j] >= calibration.unrelated[99] and pair_sim > best_sim + MERGE_PENALTY:
+                ids, best_sim = tuple(sorted((best, second))), pair_sim
+        covered.update(ids)
+        beads.append(Alignment(ids, (j,), best_sim))
+    for i in range(n):
+        if i not in covered:
+            best_sim = float(sims[i].max()) if m else None
+            beads.append(Alignment((i,), (), best_sim))
+    beads.sort(
+        key=lambda b: (
+            b.version_ids[0] if b.version_ids else math.inf,
+            b.original_ids[0] if b.original_ids else -1,
+        )
+    )
+    return beads
+
+
+def _band(
+    original: np.ndarray, version: np.ndarray, calibration: Calibration
+) -> tuple[list[int], list[int]]:
+    """For each original prefix length i, the range of version prefix lengths to consider:
+    a fixed radius around the path through confident anchors."""
+    n, m = len(original), len(version)
+    anchors = _anchors(original, version, calibration)
+    points = [(0, 0), *[(i + 1, j + 1) for i, j in anchors], (n, m)]
+    xs = [p[0] for p in points]
+    lows, highs = [], []
+    for i in range(n + 1):
+        k = min(bisect.bisect_left(xs, i), len(points) - 1)
+        if xs[k] == i:
+            center = points[k][1]
+        else:
+            (x0, y0), (x1, y1) = points[k - 1], points[k]
+            center = y0 + (y1 - y0) * (i - x0) / max(x1 - x0, 1)
+        lows.append(max(0, int(center) - BAND_RADIUS))
+        highs.append(min(m, math.ceil(center) + BAND_RADIUS))
+    # Consecutive rows must overlap for every bead shape to connect.
+    for i in range(1, n + 1):
+        lows[i] = min(lows[i], highs[i - 1])
+        highs[i] = max(highs[i], lows[i - 1])
+    lows[0] = 0
+    highs[n] = m
+    return lows, highs
+
+
+def _anchors(
+    original: np.ndarray, version: np.ndarray, calibration: Calibration
+) -> list[tuple[int, int]]:
+    """Mutual best 1-1 matches above the match threshold, kept only if in order."""
+    n, m = len(original), len(version)
+    if n * m <= FULL_MATRIX_CELLS:
+        sims = original @ version.T
+        best_v = sims.argmax(axis=1)
+        best_o = sims.argmax(axis=0)
+        pairs = [
+            (i, int(j))
+            for i, j in enumerate(best_v)
+            if best_o[j] == i and sims[i, j] >= calibration.match_threshold
+        ]
+    else:
+        pairs = _windowed_anchors(original, version, calibration)
+    keep = _longest_increasing([j for _, j in pairs])
+    return [pairs[k] for k in keep]
+
+
+def _windowed_anchors(
+    original: np.ndarray, version: np.ndarray, calibration: Calibration
+) -> list[tuple[int, int]]:
+    """For very long documents: search each sentence's partner in a window around the
+    diagonal, keeping the cost linear; a window of 5% still absorbs large omissions."""
+    n, m = len(original), len(version)
+    radius = max(50, int(0.05 * max(n, m)))
+    pairs = []
+    for i in range(n):
+        center = int(i * m / n)
+        lo, hi = max(0, center - radius), min(m, center + radius + 1)
+        sims = version[lo:hi] @ original[i]
+        j = int(sims.argmax())
+        if sims[j] >= calibration.match_threshold:
+            pairs.append((i, lo + j))
+    return pairs
+
+
+def _longest_increasing(values: list[int]) -> list[int]:
+    """Indices of a longest strictly increasing subsequence (patience sorting, n log n)."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(values)
+    for index, value in enumerate(values):
+        k = bisect.bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[k] = value
+            tail_index[k] = index
+        previous[index] = tail_index[k - 1] if k else -1
+    result = []
+    index = tail_index[-1] if tail_index else -1
+    while index != -1:
+        result.append(index)
+        index = previous[index]
+    return result[::-1]
+
+
+def _merged(vectors: np.ndarray, k: int) -> np.ndarray:
+    """Row i: the unit vector of sentences i..i+k-1 together."""
+    if len(vectors) < k:
+        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    summed = sum(vectors[s : len(vectors) - k + 1 + s] for s in range(k))
+    return summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)

@@ -1,0 +1,220 @@
+"""The library entry points the CLI calls: `check` and `align_documents`.
+
+Inputs may be text (`str`), a file (`pathlib.Path`; `Path("-")` is stdin) or an already built
+`Document`, so another program can call fidelity on strings it holds without touching disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fidelity import __version__
+from fidelity.align import MODES, ModeChoice, align
+from fidelity.calibration import Calibration, load_calibration
+from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
+from fidelity.checks.base import make_pairs
+from fidelity.embed.base import Encoder
+from fidelity.embed.registry import choose_model, get_encoder
+from fidelity.errors import FidelityInputError
+from fidelity.io.load import LoadedText, load_path, load_text
+from fidelity.lang import detect_language, normalise_code
+from fidelity.model import Alignment, Document, Report, Severity, Signature, VersionReport
+from fidelity.score import fidelity_score
+from fidelity.segment import segment_lines, segment_sentences
+
+Source = str | os.PathLike[str] | Document
+Progress = Callable[[str], None]
+SPLITS = ("sentences", "lines")
+
+
+@dataclass(frozen=True)
+class AlignedDocuments:
+    original: Document
+    version: Document
+    alignments: tuple[Alignment, ...]
+    mode: ModeChoice
+    model: str
+
+
+def load_document(
+    source: Source, lang: str | None = None, split: str = "sentences", name: str | None = None
+) -> Document:
+    """Read, identify the language of, and segment one document."""
+    if isinstance(source, Document):
+        return source
+    if split not in SPLITS:
+        raise FidelityInputError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+    loaded: LoadedText = (
+        load_path(Path(source))
+        if isinstance(source, os.PathLike)
+        else load_text(source, name or "<text>")
+    )
+    if lang:
+        code, detected = normalise_code(lang), False
+    else:
+        code, detected = detect_language(loaded.text, loaded.source_path), True
+    segments = (
+        segment_lines(loaded.text) if split == "lines" else segment_sentences(loaded.text, code)
+    )
+    if not segments:
+        raise FidelityInputError("contains no sentences", loaded.source_path)
+    return Document(loaded.text, code, segments, loaded.source_path, detected, loaded.encoding)
+
+
+def check(
+    original: Source,
+    versions: Source | Sequence[Source],
+    *,
+    mode: str = "auto",
+    model: str | None = None,
+    checks: Sequence[str] | None = None,
+    fail_on: str | None = "major",
+    split: str = "sentences",
+    lang_original: str | None = None,
+    lang_version: str | None = None,
+    cache: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Compare each version with the original and report where its meaning drifted."""
+    say = progress or (lambda _message: None)
+    if mode not in MODES:
+        raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    names = list(DEFAULT_CHECKS if checks is None else checks)
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise FidelityInputError(f"unknown check {unknown[0]!r}; available: {', '.join(REGISTRY)}")
+    threshold = None if fail_on in (None, "never") else Severity.parse(fail_on)
+    if isinstance(versions, (str, os.PathLike, Document)):
+        versions = [versions]
+    if not versions:
+        raise FidelityInputError("give at least one version to compare with the original")
+
+    say("reading")
+    original_doc = load_document(original, lang_original, split, "<original>")
+    version_docs = [
+        load_document(v, lang_version, split, f"<version {k + 1}>") for k, v in enumerate(versions)
+    ]
+    _refuse_duplicates(original_doc, version_docs)
+
+    reports = []
+    models_used: list[str] = []
+    calibrations: list[str] = []
+    modes: list[str] = []
+    for version_doc in version_docs:
+        say(f"embedding {version_doc.name}")
+        encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
+        o_vectors, v_vectors = _embed(encoder, original_doc, version_doc)
+        say(f"aligning {version_doc.name}")
+        alignments, choice = align(
+            o_vectors,
+            v_vectors,
+            [len(s.text) for s in original_doc.segments],
+            [len(s.text) for s in version_doc.segments],
+            calibration,
+            mode,
+        )
+        say(f"checking {version_doc.name}")
+        context = CheckContext(original_doc, version_doc, choice.mode, encoder, calibration)
+        pairs = make_pairs(original_doc, version_doc, alignments)
+        findings = run_checks(pairs, context, names)
+        findings.sort(key=_finding_order)
+        reports.append(
+            VersionReport(
+                document=version_doc,
+                mode=choice.mode,
+                mode_reason=choice.reason if mode == "auto" else "chosen by the user",
+                alignments=tuple(alignments),
+                findings=tuple(findings),
+                score=fidelity_score(pairs, findings, calibration),
+                model=encoder.name,
+            )
+        )
+        _add_unique(models_used, encoder.name)
+        _add_unique(calibrations, calibration.label)
+        _add_unique(modes, choice.mode if mode == "auto" else mode)
+    signature = Signature(
+        fidelity_version=__version__,
+        model="+".join(models_used),
+        calibration="+".join(calibrations),
+        mode=("auto:" if mode == "auto" else "") + "+".join(modes),
+        checks=tuple(names),
+    )
+    return Report(original_doc, tuple(reports), threshold, signature)
+
+
+def align_documents(
+    original: Source,
+    version: Source,
+    *,
+    mode: str = "auto",
+    model: str | None = None,
+    split: str = "sentences",
+    lang_original: str | None = None,
+    lang_version: str | None = None,
+    cache: bool = True,
+) -> AlignedDocuments:
+    """Sentence alignment alone, as `fidelity align` prints it."""
+    if mode not in MODES:
+        raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    original_doc = load_document(original, lang_original, split, "<original>")
+    version_doc = load_document(version, lang_version, split, "<version>")
+    _refuse_duplicates(original_doc, [version_doc])
+    encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
+    o_vectors, v_vectors = _embed(encoder, original_doc, version_doc)
+    alignments, choice = align(
+        o_vectors,
+        v_vectors,
+        [len(s.text) for s in original_doc.segments],
+        [len(s.text) for s in version_doc.segments],
+        calibration,
+        mode,
+    )
+    return AlignedDocuments(original_doc, version_doc, tuple(alignments), choice, encoder.name)
+
+
+def _encoder_and_calibration(
+    original: Document, version: Document, model: str | None, cache: bool
+) -> tuple[Encoder, Calibration]:
+    name = choose_model({original.name: original.lang, version.name: version.lang}, model)
+    encoder = get_encoder(name, cache=cache)
+    return encoder, load_calibration(encoder)
+
+
+def _embed(encoder: Encoder, original: Document, version: Document) -> tuple[np.ndarray, ...]:
+    texts = [s.text for s in original.segments] + [s.text for s in version.segments]
+    vectors = encoder.encode(texts)
+    return vectors[: len(original.segments)], vectors[len(original.segments) :]
+
+
+def _refuse_duplicates(original: Document, versions: list[Document]) -> None:
+    """The same file (or the same text) twice is a slip on the command line, not a check."""
+    seen = {_identity(original): original.name}
+    for version in versions:
+        key = _identity(version)
+        if key in seen:
+            raise FidelityInputError(
+                f"is the same text as {seen[key]}: give the original and each version as "
+                "separate files",
+                version.name,
+            )
+        seen[key] = version.name
+
+
+def _identity(doc: Document) -> str:
+    return hashlib.blake2b(" ".join(doc.text.split()).encode(), digest_size=16).hexdigest()
+
+
+def _finding_order(finding: object) -> tuple[int, int]:
+    span = getattr(finding, "version_span", None) or getattr(finding, "original_span", None)
+    return (span.start if span else 0, -int(getattr(finding, "severity", 0)))
+
+
+def _add_unique(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)

@@ -1,0 +1,10 @@
+"""Drift checks: independent functions, registered by name, run over every aligned pair.
+
+Importing this package registers the built-in checks; `REGISTRY` maps names to them in the
+order they run, and `DEFAULT_CHECKS` is what `fidelity check` runs unless told otherwise.
+"""
+
+from fidelity.checks import coverage, modality, quotes, semantic  # noqa: F401  (registration)
+from fidelity.checks.base import DEFAULT_CHECKS, REGISTRY, AlignedPair, CheckContext, run_checks
+
+__all__ = ["DEFAULT_CHECKS", "REGISTRY", "AlignedPair", "CheckContext", "run_checks"]

