@@ -29,6 +29,11 @@ BEADS = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 MERGE_PENALTY = 0.06
 # Weight of the length-ratio prior (Gale-Church's insight: translations keep length).
 LENGTH_WEIGHT = 0.05
+# A re-report sentence whose best original partner stands out this much from their nearest
+# neighbours (ratio margin, as in LASER bitext mining; k=4) is a match even below the
+# re-report threshold: stories repeat topic words, so relative similarity tells more.
+MARGIN_K = 4
+MARGIN_THRESHOLD = 1.2
 # Full similarity matrices up to this many cells; beyond it, anchors come from a window.
 FULL_MATRIX_CELLS = 4_000_000
 BAND_RADIUS = 8
@@ -185,7 +190,7 @@ def align_rereport(
     original: np.ndarray, version: np.ndarray, calibration: Calibration
 ) -> list[Alignment]:
     n, m = len(original), len(version)
-    threshold = calibration.match_threshold
+    threshold = calibration.rereport_threshold
     sims = original @ version.T if n and m else np.zeros((n, m), dtype=np.float32)
     covered: set[int] = set()
     beads: list[Alignment] = []
@@ -196,7 +201,9 @@ def align_rereport(
         order = np.argsort(-sims[:, j])
         best = int(order[0])
         best_sim = float(sims[best, j])
-        if best_sim < threshold:
+        if best_sim < threshold and not (
+            best_sim >= calibration.match_threshold and _margin(sims, best, j) >= MARGIN_THRESHOLD
+        ):
             beads.append(Alignment((), (j,), best_sim))
             continue
         ids: tuple[int, ...] = (best,)
@@ -221,6 +228,15 @@ def align_rereport(
         )
     )
     return beads
+
+
+def _margin(sims: np.ndarray, i: int, j: int) -> float:
+    """Similarity of (i, j) relative to the mean of each one's k nearest neighbours."""
+    k_o = min(MARGIN_K, sims.shape[0])
+    k_v = min(MARGIN_K, sims.shape[1])
+    near_v = np.sort(sims[:, j])[::-1][:k_o].mean()
+    near_o = np.sort(sims[i, :])[::-1][:k_v].mean()
+    return float(sims[i, j] / max((near_v + near_o) / 2, 1e-6))
 
 
 def _band(

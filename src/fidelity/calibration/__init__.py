@@ -39,6 +39,13 @@ class Calibration:
         reaches it, and almost every faithful pair does."""
         return max(self.unrelated[99], (self.unrelated[99] + self.faithful[2]) / 2)
 
+    @property
+    def rereport_threshold(self) -> float:
+        """A re-report sentence renders an original one only if their similarity reaches what
+        99% of faithful translations reach: sentences of one story share topic and names, so
+        the bar that separates unrelated text is far too low among them."""
+        return max(self.match_threshold, self.faithful[1])
+
     def faithfulness(self, similarity: float | np.ndarray) -> float | np.ndarray:
         """Similarity mapped to 0 (a typical unrelated pair) .. 1 (a typical translation)."""
         low, high = self.unrelated[50], self.faithful[50]

@@ -64,3 +64,24 @@ def clause_similarities(encoder: Encoder, left: list[Clause], right: list[Clause
     """Cosine similarity of every clause of `left` against every clause of `right`."""
     vectors = encoder.encode([c.text for c in left] + [c.text for c in right])
     return vectors[: len(left)] @ vectors[len(left) :].T
+
+
+# Leaving a clause out must raise similarity by this much before the clause counts as
+# unrendered (a margin above the jitter of re-encoding a shorter text).
+ABLATION_MARGIN = 0.02
+
+
+def unrendered_clauses(encoder: Encoder, text: str, other: str) -> list[Clause]:
+    """Clauses of `text` that `other` does not render: leaving one out makes `text` *more*
+    similar to `other`. Ablation copes with one clause rendered by several and vice versa,
+    which clause-to-clause similarity does not."""
+    clauses = split_clauses(text)
+    if len(clauses) < 2:
+        return []
+    variants = [
+        " ".join(c.text for j, c in enumerate(clauses) if j != k) for k in range(len(clauses))
+    ]
+    vectors = encoder.encode([text, other, *variants])
+    full = float(vectors[0] @ vectors[1])
+    gains = vectors[2:] @ vectors[1] - full
+    return [clauses[k] for k in range(len(clauses)) if gains[k] > ABLATION_MARGIN]

@@ -1,22 +1,26 @@
 """Direct quotes must render what was said: not shortened, extended, altered or invented.
 
 A version's quotation marks promise the speaker's words. Each quote in a version is compared,
-clause by clause, with the quotes of the original sentences it is aligned to: an original
+clause by clause, with the quote of the original sentences it is aligned to: an original
 clause rendered nowhere in the version sentence means the quote was cut; a quoted clause with
-no counterpart in the original was put in the speaker's mouth.
+no counterpart in the original quote was put in the speaker's mouth.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import Clause, clause_similarities, split_clauses, word_weight
-from fidelity.model import Finding, Severity
+from fidelity.checks.clauses import unrendered_clauses, word_weight
+from fidelity.model import Finding, Severity, Span
 
 _PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", "‹": "›", '"': '"', "‚": "‘"}
 # Quoted fragments shorter than this are titles or scare quotes, not reported speech.
 MIN_QUOTE_WORDS = 4
+# A whole quote below this percentile of faithful translations was reworded.
+ALTERED_PERCENTILE = 5
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,6 @@ def check_quotes(pair: AlignedPair, context: CheckContext) -> list[Finding]:
         return []
     o_quotes = find_quotes(pair.original_text)
     findings: list[Finding] = []
-    threshold = context.calibration.match_threshold
     for quote in v_quotes:
         version_span = span_in(context.version, pair.version_segments, quote.start, quote.end)
         if not o_quotes:
@@ -80,51 +83,76 @@ def check_quotes(pair: AlignedPair, context: CheckContext) -> list[Finding]:
                 )
             )
             continue
-        o_clauses = [(q, c) for q in o_quotes for c in _offset_clauses(q)]
-        v_all = split_clauses(pair.version_text)
-        v_quoted = [c for c in v_all if quote.start <= c.start < quote.end]
-        sims = clause_similarities(context.encoder, [c for _, c in o_clauses], v_all)
-        if sims.size == 0:
-            continue
-        missing = [c for k, (_, c) in enumerate(o_clauses) if sims[k].max() < threshold]
-        quoted_cols = [k for k, c in enumerate(v_all) if c in v_quoted]
-        invented = [v_all[k] for k in quoted_cols if sims[:, k].max() < threshold]
-        if missing:
-            clause = missing[0]
-            findings.append(
-                Finding(
-                    check="quote",
-                    category="omission",
-                    severity=Severity.MAJOR,
-                    message=f"quote shortened: “{clause.text}” is missing from the version",
-                    original_span=span_in(
-                        context.original, pair.original_segments, clause.start, clause.end
-                    ),
-                    version_span=version_span,
-                    evidence={"missing": [c.text for c in missing], "quote": quote.text},
-                )
-            )
-        if invented:
-            clause = invented[0]
-            findings.append(
-                Finding(
-                    check="quote",
-                    category="addition",
-                    severity=Severity.MAJOR,
-                    message=f"quote altered: “{clause.text}” has no counterpart in the "
-                    "original quote",
-                    original_span=pair.original_span(context.original),
-                    version_span=span_in(
-                        context.version, pair.version_segments, clause.start, clause.end
-                    ),
-                    evidence={"added": [c.text for c in invented], "quote": quote.text},
-                )
-            )
+        findings.extend(_compare_quote(pair, context, quote, o_quotes, version_span))
     return findings
 
 
-def _offset_clauses(quote: Quote) -> list[Clause]:
-    return [
-        Clause(quote.start + c.start, quote.start + c.end, c.text)
-        for c in split_clauses(quote.text)
-    ]
+def _compare_quote(
+    pair: AlignedPair,
+    context: CheckContext,
+    quote: Quote,
+    o_quotes: list[Quote],
+    version_span: Span,
+) -> list[Finding]:
+    encoder = context.encoder
+    vectors = encoder.encode([quote.text] + [q.text for q in o_quotes])
+    best = int(np.argmax(vectors[1:] @ vectors[0]))
+    source = o_quotes[best]
+    similarity = float(vectors[1 + best] @ vectors[0])
+    # Content the version renders outside its quotation marks still counts as rendered:
+    # quoting a fragment and paraphrasing the rest is legitimate.
+    missing = unrendered_clauses(encoder, source.text, pair.version_text)
+    added = unrendered_clauses(encoder, quote.text, source.text)
+    findings = []
+    if missing:
+        clause = missing[0]
+        start = source.start + clause.start
+        findings.append(
+            Finding(
+                check="quote",
+                category="omission",
+                severity=Severity.MAJOR,
+                message=f"quote shortened: “{clause.text}” is missing from the version",
+                original_span=span_in(
+                    context.original, pair.original_segments, start, start + len(clause.text)
+                ),
+                version_span=version_span,
+                evidence={"missing": [c.text for c in missing], "quote": quote.text,
+                          "similarity": round(similarity, 4)},
+            )
+        )
+    if added:
+        clause = added[0]
+        start = quote.start + clause.start
+        findings.append(
+            Finding(
+                check="quote",
+                category="addition",
+                severity=Severity.MAJOR,
+                message=f"quote altered: “{clause.text}” is not in the original quote",
+                original_span=span_in(
+                    context.original, pair.original_segments, source.start, source.end
+                ),
+                version_span=span_in(
+                    context.version, pair.version_segments, start, start + len(clause.text)
+                ),
+                evidence={"added": [c.text for c in added], "quote": quote.text,
+                          "similarity": round(similarity, 4)},
+            )
+        )
+    if not findings and similarity < context.calibration.faithful[ALTERED_PERCENTILE]:
+        findings.append(
+            Finding(
+                check="quote",
+                category="mistranslation",
+                severity=Severity.MAJOR,
+                message="quote reworded: it does not render the original quote faithfully",
+                original_span=span_in(
+                    context.original, pair.original_segments, source.start, source.end
+                ),
+                version_span=version_span,
+                evidence={"quote": quote.text, "original_quote": source.text,
+                          "similarity": round(similarity, 4)},
+            )
+        )
+    return findings

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the test suite in .venv, setting it up first if needed (a clean clone needs nothing else).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --no-demo
+.venv/bin/ruff check src tests bench
+exec .venv/bin/python -m pytest "$@"
