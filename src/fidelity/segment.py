@@ -156,6 +156,10 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
     "pt": frozenset(["sr.", "sra.", "dr.", "dra.", "art.", "pág.", "av."]),
     "ar": frozenset(["د.", "م.", "ق.م."]),
 }
+_CJK_LANGS = {"zh", "ja"}
+_CJK_STOPS = "。！？"
+_CJK_OPEN = "“「『（"
+_CJK_CLOSE = "”」』）"
 _INITIAL = re.compile(r"(?:^|\s)\w\.$")
 _TERMINAL = ".!?。！？…»”\"'؟›)"
 
@@ -169,6 +173,8 @@ def segment_sentences(text: str, lang: str) -> tuple[Segment, ...]:
             (b["start_index"], b["end_index"])
             for b in sentencex.get_sentence_boundaries(lang, block)
         ]
+        if lang in _CJK_LANGS:
+            pieces = [p for start, end in pieces for p in _split_cjk_stops(block, start, end)]
         for start, end in _rejoin_abbreviations(block, pieces, lang):
             segments.append((block_start + start, block_start + end))
     return _to_segments(text, segments, "sentence")
@@ -209,6 +215,27 @@ def _blocks(text: str) -> list[tuple[int, int]]:
             start = end + 1
         offset = end + 1
     return blocks
+
+
+def _split_cjk_stops(block: str, start: int, end: int) -> list[tuple[int, int]]:
+    """sentencex misses a full stop followed by a digit ("3.2%。1至9月"); a CJK full stop
+    outside quotation marks always ends a sentence."""
+    pieces = []
+    depth = 0
+    piece_start = start
+    for index in range(start, end):
+        char = block[index]
+        if char in _CJK_OPEN:
+            depth += 1
+        elif char in _CJK_CLOSE:
+            depth = max(0, depth - 1)
+        elif char in _CJK_STOPS and depth == 0 and index + 1 < end:
+            following = block[index + 1]
+            if following not in _CJK_CLOSE and following not in _CJK_STOPS:
+                pieces.append((piece_start, index + 1))
+                piece_start = index + 1
+    pieces.append((piece_start, end))
+    return pieces
 
 
 def _rejoin_abbreviations(

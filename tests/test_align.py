@@ -1,0 +1,87 @@
+"""Alignment on hand-made vectors: the algorithm alone, no model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fidelity.align import _longest_increasing, align, align_rereport, align_translation
+from fidelity.calibration import QUANTILES, Calibration
+
+CALIBRATION = Calibration(
+    encoder="test",
+    source="hand-made",
+    faithful={q: 0.6 + 0.003 * q for q in QUANTILES},
+    unrelated={q: -0.1 + 0.003 * q for q in QUANTILES},
+)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _document(n: int, seed: int = 0) -> np.ndarray:
+    return _unit(np.random.default_rng(seed).normal(size=(n, 64)))
+
+
+def _noisy(vectors: np.ndarray, seed: int = 1) -> np.ndarray:
+    return _unit(vectors + 0.3 * np.random.default_rng(seed).normal(size=vectors.shape) / 8)
+
+
+def _beads(beads) -> list[list[list[int]]]:
+    return [b.to_list() for b in beads]
+
+
+def test_translation_one_to_one() -> None:
+    original = _document(12)
+    version = _noisy(original)
+    beads = align_translation(original, version, [50] * 12, [50] * 12, CALIBRATION)
+    assert _beads(beads) == [[[i], [i]] for i in range(12)]
+
+
+def test_translation_finds_a_merge_and_an_omission() -> None:
+    original = _document(10)
+    rows = [original[0], original[1] + original[2], *original[3:6], *original[7:]]
+    version = _noisy(np.array(rows))
+    lengths_v = [50, 100] + [50] * 6
+    beads = _beads(align_translation(original, version, [50] * 10, lengths_v, CALIBRATION))
+    assert [[1, 2], [1]] in beads
+    assert [[6], []] in beads
+    assert [[9], [7]] in beads
+
+
+def test_translation_is_monotonic_and_covers_everything_on_long_documents() -> None:
+    original = _document(400)
+    version = _noisy(np.delete(original, [50, 51, 200], axis=0))
+    beads = align_translation(original, version, [50] * 400, [50] * 397, CALIBRATION)
+    o_ids = [i for b in beads for i in b.original_ids]
+    v_ids = [j for b in beads for j in b.version_ids]
+    assert o_ids == list(range(400)) and v_ids == list(range(397))
+    assert {(50,), (51,), (200,)} <= {b.original_ids for b in beads if not b.version_ids}
+
+
+def test_rereport_matches_out_of_order_and_reports_leftovers() -> None:
+    original = _document(6)
+    extra = _document(1, seed=9)
+    version = _noisy(np.vstack([original[4], original[0], extra, original[2]]))
+    beads = _beads(align_rereport(original, version, CALIBRATION))
+    assert [[4], [0]] in beads and [[0], [1]] in beads and [[2], [3]] in beads
+    assert [[], [2]] in beads
+    assert {(1,), (3,), (5,)} == {tuple(b[0]) for b in beads if not b[1]}
+
+
+@pytest.mark.parametrize(("shuffle", "expected"), [(False, "translation"), (True, "rereport")])
+def test_auto_mode_follows_the_order_of_confident_matches(shuffle: bool, expected: str) -> None:
+    original = _document(10)
+    order = np.random.default_rng(3).permutation(10) if shuffle else np.arange(10)
+    version = _noisy(original[order])
+    _, choice = align(original, version, [50] * 10, [50] * 10, CALIBRATION, "auto")
+    assert choice.mode == expected
+    assert "in order" in choice.reason
+
+
+def test_longest_increasing_subsequence() -> None:
+    values = [3, 1, 4, 1, 5, 9, 2, 6]
+    indices = _longest_increasing(values)
+    chosen = [values[i] for i in indices]
+    assert chosen == sorted(set(chosen)) and len(chosen) == 4

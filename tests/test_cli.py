@@ -1,0 +1,119 @@
+"""The command as an editor runs it: exit codes, one-line errors, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fidelity.cli import app
+
+SEED = Path(__file__).resolve().parent.parent / "corpora" / "01_seed_naryshkin"
+
+runner = CliRunner()
+EN = "The ministry said exports may fall by a third next year. Talks will resume in May.\n"
+FR = ("Le ministère a déclaré que les exportations pourraient baisser d'un tiers l'an "
+      "prochain. Les négociations reprendront en mai.\n")
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    original, version = tmp_path / "original.en.txt", tmp_path / "version.fr.txt"
+    original.write_text(EN, encoding="utf-8")
+    version.write_text(FR, encoding="utf-8")
+    return original, version
+
+
+def test_faithful_translation_passes_with_exit_0(pair: tuple[Path, Path]) -> None:
+    result = runner.invoke(app, ["check", str(pair[0]), str(pair[1])])
+    assert result.exit_code == 0, result.output
+    assert "PASS" in result.output
+
+
+def test_drift_fails_with_exit_1_unless_fail_on_never(tmp_path: Path, pair) -> None:
+    drifted = tmp_path / "drifted.fr.txt"
+    drifted.write_text(FR.replace("pourraient baisser", "vont baisser"), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(pair[0]), str(drifted)])
+    assert result.exit_code == 1
+    assert "modality" in result.output
+    result = runner.invoke(app, ["check", str(pair[0]), str(drifted), "--fail-on", "never"])
+    assert result.exit_code == 0
+
+
+def test_json_report_is_written_atomically_with_schema_and_spans(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    original = SEED / "original.en.txt"
+    version = SEED / "version.en.txt"
+    result = runner.invoke(
+        app, ["check", str(original), str(version), "--format", "json", "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["schema_version"] == 1
+    assert report["signature"].startswith("fidelity:")
+    assert report["versions"][0]["mode"] == "rereport"
+    text = version.read_text(encoding="utf-8")
+    for finding in report["versions"][0]["findings"]:
+        span = finding["version_span"]
+        if span:
+            assert text[span["start"] : span["end"]] == span["text"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_align_prints_gold_style_beads(pair: tuple[Path, Path]) -> None:
+    result = runner.invoke(
+        app, ["align", str(pair[0]), str(pair[1]), "--mode", "translation", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [[[0], [0]], [[1], [1]]]
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    good = tmp_path / "good.txt"
+    good.write_text(EN, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    garbled = tmp_path / "garbled.txt"
+    garbled.write_bytes(bytes(range(128, 256)) * 8)
+    yoruba = tmp_path / "yoruba.txt"
+    yoruba.write_text("Ọ̀gá àgbà ilé-iṣẹ́ náà sọ pé àwọn ọmọ ogun yóò dé sí ìlú náà lọ́la.",
+                      encoding="utf-8")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(EN, encoding="utf-8")
+    return {
+        "missing": ([str(tmp_path / "nope.txt"), str(good)], "no such file"),
+        "empty": ([str(empty), str(good)], "empty"),
+        "binary": ([str(good), str(binary)], "binary"),
+        "undecodable": ([str(good), str(garbled)], "cannot be decoded"),
+        "same file twice": ([str(good), str(good)], "same text"),
+        "same text in two files": ([str(good), str(copy)], "same text"),
+        "unsupported language": ([str(yoruba), str(good)], "Yoruba"),
+        "bad mode": ([str(good), str(copy), "--mode", "sideways"], "sideways"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["missing", "empty", "binary", "undecodable", "same file twice", "same text in two files",
+     "unsupported language", "bad mode"],
+)
+def test_bad_input_is_one_line_on_stderr_with_exit_2(tmp_path: Path, case: str) -> None:
+    args, reason = _bad_inputs(tmp_path)[case]
+    env = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-m", "fidelity.cli", "check", *args],
+        capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert reason in result.stderr
+    if case not in {"bad mode"}:
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert any(Path(a).name in result.stderr for a in args[:2])
