@@ -16,3 +16,14 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """One cache folder for the whole run (so models' vectors are reused across tests), never
     the user's own."""
     monkeypatch.setenv("FIDELITY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
+    """Print the corpus precision and recall that tests/test_corpora.py measured."""
+    import sys
+
+    module = sys.modules.get("test_corpora") or sys.modules.get("tests.test_corpora")
+    if module is None or not module.RESULTS:
+        return
+    for line in module.pytest_terminal_summary_lines():
+        terminalreporter.write_line(line)

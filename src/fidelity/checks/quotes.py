@@ -19,8 +19,6 @@ from fidelity.model import Finding, Severity, Span
 _PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", "‹": "›", '"': '"', "‚": "‘"}
 # Quoted fragments shorter than this are titles or scare quotes, not reported speech.
 MIN_QUOTE_WORDS = 4
-# A whole quote below this percentile of faithful translations was reworded.
-ALTERED_PERCENTILE = 5
 
 
 @dataclass(frozen=True)
@@ -137,21 +135,6 @@ def _compare_quote(
                     context.version, pair.version_segments, start, start + len(clause.text)
                 ),
                 evidence={"added": [c.text for c in added], "quote": quote.text,
-                          "similarity": round(similarity, 4)},
-            )
-        )
-    if not findings and similarity < context.calibration.faithful[ALTERED_PERCENTILE]:
-        findings.append(
-            Finding(
-                check="quote",
-                category="mistranslation",
-                severity=Severity.MAJOR,
-                message="quote reworded: it does not render the original quote faithfully",
-                original_span=span_in(
-                    context.original, pair.original_segments, source.start, source.end
-                ),
-                version_span=version_span,
-                evidence={"quote": quote.text, "original_quote": source.text,
                           "similarity": round(similarity, 4)},
             )
         )
