@@ -18,7 +18,7 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("FIDELITY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Print the corpus precision and recall that tests/test_corpora.py measured."""
     import sys
 
