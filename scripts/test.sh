@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-demo
+# The HTML report is tested in a real browser (Debian chromium; skipped locally without one).
+bash scripts/install-browser.sh || [ -z "${CI:-}" ]
 .venv/bin/ruff check src tests bench
 exec .venv/bin/python -m pytest "$@"

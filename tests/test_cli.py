@@ -117,3 +117,37 @@ def test_bad_input_is_one_line_on_stderr_with_exit_2(tmp_path: Path, case: str) 
     if case not in {"bad mode"}:
         assert len(result.stderr.strip().splitlines()) == 1
         assert any(Path(a).name in result.stderr for a in args[:2])
+
+
+XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file source-language="fr" target-language="en" datatype="plaintext" original="x"><body>
+  <trans-unit id="u1"><source>Le préfet a déclaré que l'incendie pourrait reprendre dans la nuit.</source><target>The prefect said the fire will flare up again overnight.</target></trans-unit>
+  <trans-unit id="u2"><source>Trois cents pompiers sont mobilisés.</source><target>Three hundred firefighters have been deployed.</target></trans-unit>
+  <trans-unit id="u3"><source>La route départementale est fermée jusqu'à nouvel ordre.</source></trans-unit>
+ </body></file>
+</xliff>
+"""
+
+
+def test_bilingual_file_is_checked_pair_by_pair_keeping_unit_ids(tmp_path: Path) -> None:
+    job = tmp_path / "job.xlf"
+    job.write_text(XLIFF, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(job), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    version = json.loads(result.stdout)["versions"][0]
+    assert version["mode_reason"] == "segments paired by the bilingual file"
+    found = {(f["check"], f["evidence"].get("unit_id")) for f in version["findings"]}
+    assert ("modality", "u1") in found and ("omission", "u3") in found
+    assert not any(unit == "u2" for _, unit in found)
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("md", "| severity"), ("html", "<mark")])
+def test_markdown_and_html_reports_are_written_to_a_file(
+    tmp_path: Path, fmt: str, marker: str
+) -> None:
+    out = tmp_path / f"report.{fmt}"
+    result = runner.invoke(app, ["check", str(SEED / "original.en.txt"),
+                                 str(SEED / "version.en.txt"), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert marker in out.read_text(encoding="utf-8").lower()

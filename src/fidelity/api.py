@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,25 @@ from fidelity.checks.base import make_pairs
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
 from fidelity.errors import FidelityInputError
+from fidelity.io.bilingual import (
+    BilingualDocuments,
+    bilingual_documents,
+    is_bilingual,
+    read_bilingual,
+)
+from fidelity.io.docx import DOCX_SUFFIXES, read_docx
+from fidelity.io.html import HTML_SUFFIXES, extract_article
 from fidelity.io.load import LoadedText, load_path, load_text
 from fidelity.lang import detect_language, normalise_code
-from fidelity.model import Alignment, Document, Report, Severity, Signature, VersionReport
+from fidelity.model import (
+    Alignment,
+    Document,
+    Finding,
+    Report,
+    Severity,
+    Signature,
+    VersionReport,
+)
 from fidelity.score import fidelity_score
 from fidelity.segment import segment_lines, segment_sentences
 
@@ -67,9 +83,27 @@ def load_document(
     return Document(loaded.text, code, segments, loaded.source_path, detected, loaded.encoding)
 
 
+def _load_file(path: Path) -> LoadedText:
+    """Plain text and Markdown, news HTML (article text) and Word documents."""
+    suffix = path.suffix.lower()
+    if is_bilingual(path):
+        raise FidelityInputError(
+            "is a bilingual file (source and translation paired): check it on its own, "
+            "as `fidelity check FILE`",
+            str(path),
+        )
+    if suffix in HTML_SUFFIXES:
+        raw = load_path(path)
+        article = extract_article(raw.text, raw.source_path)
+        return LoadedText(article.text, raw.encoding, raw.source_path)
+    if suffix in DOCX_SUFFIXES:
+        return LoadedText(read_docx(path), "docx", str(path))
+    return load_path(path)
+
+
 def check(
     original: Source,
-    versions: Source | Sequence[Source],
+    versions: Source | Sequence[Source] = (),
     *,
     mode: str = "auto",
     model: str | None = None,
@@ -80,8 +114,12 @@ def check(
     lang_version: str | None = None,
     cache: bool = True,
     progress: Progress | None = None,
+    realign: bool = False,
 ) -> Report:
-    """Compare each version with the original and report where its meaning drifted."""
+    """Compare each version with the original and report where its meaning drifted.
+
+    A bilingual file (XLIFF, TMX, PO) given as `original` with no versions is checked pair
+    by pair as its segments are paired, unless `realign` asks for a fresh alignment."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -92,15 +130,20 @@ def check(
     threshold = None if fail_on in (None, "never") else Severity.parse(fail_on)
     if isinstance(versions, (str, os.PathLike, Document)):
         versions = [versions]
-    if not versions:
-        raise FidelityInputError("give at least one version to compare with the original")
-
     say("reading")
-    original_doc = load_document(original, lang_original, split, "<original>")
-    version_docs = [
-        load_document(v, lang_version, split, f"<version {k + 1}>") for k, v in enumerate(versions)
-    ]
-    _refuse_duplicates(original_doc, version_docs)
+    paired: BilingualDocuments | None = None
+    if isinstance(original, os.PathLike) and is_bilingual(Path(original)) and not versions:
+        paired = bilingual_documents(read_bilingual(Path(original)), lang_original, lang_version)
+        original_doc, version_docs = paired.original, [paired.version]
+    elif not versions:
+        raise FidelityInputError("give at least one version to compare with the original")
+    else:
+        original_doc = load_document(original, lang_original, split, "<original>")
+        version_docs = [
+            load_document(v, lang_version, split, f"<version {k + 1}>")
+            for k, v in enumerate(versions)
+        ]
+        _refuse_duplicates(original_doc, version_docs)
 
     reports = []
     models_used: list[str] = []
@@ -111,24 +154,30 @@ def check(
         encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
         o_vectors, v_vectors = _embed(encoder, original_doc, version_doc)
         say(f"aligning {version_doc.name}")
-        alignments, choice = align(
-            o_vectors,
-            v_vectors,
-            [len(s.text) for s in original_doc.segments],
-            [len(s.text) for s in version_doc.segments],
-            calibration,
-            mode,
-        )
+        if paired is not None and not realign:
+            alignments = _with_similarity(paired.alignments, o_vectors, v_vectors)
+            choice = ModeChoice("translation", "segments paired by the bilingual file")
+        else:
+            alignments, choice = align(
+                o_vectors,
+                v_vectors,
+                [len(s.text) for s in original_doc.segments],
+                [len(s.text) for s in version_doc.segments],
+                calibration,
+                mode,
+            )
         say(f"checking {version_doc.name}")
         context = CheckContext(original_doc, version_doc, choice.mode, encoder, calibration)
         pairs = make_pairs(original_doc, version_doc, alignments)
         findings = run_checks(pairs, context, names)
+        if paired is not None:
+            findings = [_with_unit_id(f, original_doc, paired.unit_ids) for f in findings]
         findings.sort(key=_finding_order)
         reports.append(
             VersionReport(
                 document=version_doc,
                 mode=choice.mode,
-                mode_reason=choice.reason if mode == "auto" else "chosen by the user",
+                mode_reason=choice.reason if mode == "auto" or paired else "chosen by the user",
                 alignments=tuple(alignments),
                 findings=tuple(findings),
                 score=fidelity_score(pairs, findings, calibration),
@@ -190,6 +239,34 @@ def _embed(encoder: Encoder, original: Document, version: Document) -> tuple[np.
     texts = [s.text for s in original.segments] + [s.text for s in version.segments]
     vectors = encoder.encode(texts)
     return vectors[: len(original.segments)], vectors[len(original.segments) :]
+
+
+def _with_similarity(
+    alignments: Sequence[Alignment], original: np.ndarray, version: np.ndarray
+) -> list[Alignment]:
+    """Pre-paired segments still need their similarity for the semantic check."""
+    return [
+        Alignment(
+            a.original_ids,
+            a.version_ids,
+            float(original[a.original_ids[0]] @ version[a.version_ids[0]])
+            if a.original_ids and a.version_ids
+            else None,
+        )
+        for a in alignments
+    ]
+
+
+def _with_unit_id(finding: Finding, original: Document, unit_ids: tuple[str, ...]) -> Finding:
+    """Translators navigate by segment id: keep the bilingual file's id on each finding."""
+    span = finding.original_span
+    if span is None:
+        return finding
+    for segment in original.segments:
+        if segment.start <= span.start < segment.end + 1:
+            evidence = {**finding.evidence, "unit_id": unit_ids[segment.index]}
+            return replace(finding, evidence=evidence)
+    return finding
 
 
 def _refuse_duplicates(original: Document, versions: list[Document]) -> None:

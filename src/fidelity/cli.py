@@ -42,6 +42,8 @@ class Split(StrEnum):
 class Format(StrEnum):
     text = "text"
     json = "json"
+    md = "md"
+    html = "html"
 
 
 class FailOn(StrEnum):
@@ -92,8 +94,16 @@ def _write(output: Path | None, content: str) -> None:
 
 @app.command()
 def check(
-    original: Annotated[Path, typer.Argument(help="The original text (a file, or - for stdin).")],
-    versions: Annotated[list[Path], typer.Argument(help="One or more versions to check.")],
+    original: Annotated[
+        Path,
+        typer.Argument(
+            help="The original (a file, - for stdin), or one bilingual file "
+            "(.xlf, .tmx, .po) whose segments are already paired."
+        ),
+    ],
+    versions: Annotated[
+        list[Path] | None, typer.Argument(help="One or more versions to check.")
+    ] = None,
     mode: Annotated[
         Mode, typer.Option(help="translation (in order), rereport (order-free) or auto.")
     ] = Mode.auto,
@@ -124,6 +134,12 @@ def check(
         bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
     ] = False,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
+    realign: Annotated[
+        bool,
+        typer.Option(
+            help="Align a bilingual file's segments afresh instead of trusting its pairing."
+        ),
+    ] = False,
 ) -> None:
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
@@ -131,7 +147,7 @@ def check(
     with _user_errors(), _progress(output is None or output_format != Format.text) as say:
         report = run_check(
             original,
-            versions,
+            versions or [],
             mode=mode.value,
             model=model,
             checks=[c.strip() for c in checks.split(",") if c.strip()] if checks else None,
@@ -141,11 +157,20 @@ def check(
             lang_version=lang_version,
             cache=cache,
             progress=say,
+            realign=realign,
         )
     if output_format == Format.json:
         from fidelity.report import render_json
 
         _write(output, render_json(report))
+    elif output_format == Format.md:
+        from fidelity.report import render_markdown
+
+        _write(output, render_markdown(report))
+    elif output_format == Format.html:
+        from fidelity.report import render_html
+
+        _write(output, render_html(report))
     else:
         from fidelity.report import render_text
 

@@ -1,8 +1,11 @@
 """Renderers: each turns a `Report` into one output format and decides nothing."""
 
+from fidelity.report.html import render_html
 from fidelity.report.json import render_json, report_to_dict
+from fidelity.report.markdown import render_markdown
 from fidelity.report.text import render_text
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "md", "html")
 
-__all__ = ["FORMATS", "render_json", "render_text", "report_to_dict"]
+__all__ = ["FORMATS", "render_html", "render_json", "render_markdown", "render_text",
+           "report_to_dict"]
