@@ -29,6 +29,7 @@ from fidelity.io.bilingual import (
     read_bilingual,
 )
 from fidelity.io.docx import DOCX_SUFFIXES, read_docx
+from fidelity.io.fetch import Url, fetch
 from fidelity.io.html import HTML_SUFFIXES, extract_article
 from fidelity.io.load import LoadedText, load_path, load_text
 from fidelity.lang import detect_language, language_name, normalise_code
@@ -45,7 +46,7 @@ from fidelity.model import (
 from fidelity.score import fidelity_score
 from fidelity.segment import segment_lines, segment_sentences
 
-Source = str | os.PathLike[str] | Document
+Source = str | os.PathLike[str] | Document | Url
 Progress = Callable[[str], None]
 SPLITS = ("sentences", "lines")
 
@@ -67,11 +68,12 @@ def load_document(
         return source
     if split not in SPLITS:
         raise FidelityInputError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
-    loaded = (
-        _load_file(Path(source))
-        if isinstance(source, os.PathLike)
-        else load_text(source, name or "<text>")
-    )
+    if isinstance(source, Url):
+        loaded = fetch(source)
+    elif isinstance(source, os.PathLike):
+        loaded = _load_file(Path(source))
+    else:
+        loaded = load_text(source, name or "<text>")
     if lang:
         code, detected = normalise_code(lang), False
     else:

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from fidelity.config import Settings
 from fidelity.errors import FidelityInputError
+from fidelity.io.fetch import Url
 
 app = typer.Typer(
     help="Find where a translation or re-report drifted from the original.",
@@ -81,6 +82,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         yield lambda message: status.update(message)
 
 
+def _source(argument: str, allow_network: bool) -> Path | Url:
+    """A command-line document: a URL (fetched only if allowed) or a file path."""
+    from fidelity.io.fetch import Url, is_url
+
+    return Url(argument, allow_network) if is_url(argument) else Path(argument)
+
+
 def _checks(option: str | None, settings: Settings) -> list[str] | None:
     """The option's list, else the settings' `checks` less `skip-checks`, else the default."""
     from fidelity.checks import DEFAULT_CHECKS
@@ -109,14 +117,15 @@ def _write(output: Path | None, content: str) -> None:
 @app.command()
 def check(
     original: Annotated[
-        Path,
+        str,
         typer.Argument(
             help="The original (a file, - for stdin), or one bilingual file "
             "(.xlf, .tmx, .po) whose segments are already paired."
         ),
     ],
     versions: Annotated[
-        list[Path] | None, typer.Argument(help="One or more versions to check.")
+        list[str] | None,
+        typer.Argument(help="One or more versions to check (files, or URLs with --allow-network)."),
     ] = None,
     mode: Annotated[
         Mode | None,
@@ -157,6 +166,9 @@ def check(
         bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
     ] = False,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
+    allow_network: Annotated[
+        bool, typer.Option(help="Fetch documents given as http(s) URLs.")
+    ] = False,
     realign: Annotated[
         bool,
         typer.Option(
@@ -171,8 +183,8 @@ def check(
     with _user_errors(), _progress(output is None or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
         report = run_check(
-            original,
-            versions or [],
+            _source(original, allow_network),
+            [_source(v, allow_network) for v in versions or []],
             mode=mode.value if mode else settings.get("mode", "auto"),
             model=model or settings.get("model"),
             checks=_checks(checks, settings),
