@@ -19,6 +19,7 @@ from fidelity.align import MODES, ModeChoice, align
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
 from fidelity.checks.base import make_pairs
+from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
 from fidelity.errors import FidelityInputError
@@ -150,6 +151,12 @@ def check(
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     names = list(DEFAULT_CHECKS if checks is None else checks)
+    settings = dict(settings or {})
+    if settings.get("glossary") is not None:
+        # Loaded before any embedding, so a bad glossary fails at once.
+        settings["glossary"] = glossary_setting(settings["glossary"])
+        if checks is None:
+            names.append("terminology")
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
         raise FidelityInputError(f"unknown check {unknown[0]!r}; available: {', '.join(REGISTRY)}")
@@ -194,7 +201,7 @@ def check(
             )
         say(f"checking {version_doc.name}")
         context = CheckContext(
-            original_doc, version_doc, choice.mode, encoder, calibration, dict(settings or {})
+            original_doc, version_doc, choice.mode, encoder, calibration, settings
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
         findings = run_checks(pairs, context, names)

@@ -166,6 +166,12 @@ def check(
         bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
     ] = False,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
+    glossary: Annotated[
+        Path | None,
+        typer.Option(
+            help="Glossary (CSV or TBX) of required renderings; turns on the terminology check."
+        ),
+    ] = None,
     allow_network: Annotated[
         bool, typer.Option(help="Fetch documents given as http(s) URLs.")
     ] = False,
@@ -195,7 +201,7 @@ def check(
             cache=cache,
             progress=say,
             realign=realign,
-            settings=settings.values,
+            settings={**settings.values, **({"glossary": str(glossary)} if glossary else {})},
         )
     if output_format == Format.json:
         from fidelity.report import render_json
