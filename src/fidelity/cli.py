@@ -265,6 +265,51 @@ def align(
 
 
 @app.command()
+def batch(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            help="Pairs: JSONL, CSV or Parquet with source and version "
+            "(or source_path and version_path), optional id and languages."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Results: .jsonl, .csv or .parquet. An "
+            "existing file is resumed: rows already scored are skipped.",
+        ),
+    ],
+    mode: Annotated[Mode, typer.Option()] = Mode.translation,
+    model: Annotated[str | None, typer.Option()] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Severity that sets `flagged`.")] = FailOn.major,
+    split: Annotated[Split, typer.Option()] = Split.sentences,
+    cache: Annotated[bool, typer.Option()] = True,
+) -> None:
+    """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
+    from fidelity.batch import score_pairs
+
+    with _user_errors():
+        summary = score_pairs(
+            input_path,
+            output,
+            fail_on=fail_on.value,
+            model=model,
+            mode=mode.value,
+            split=split.value,
+            progress=True,
+            cache=cache,
+        )
+    console = Console(stderr=True)
+    console.print(str(summary))
+    table = summary.table()
+    if table.height:
+        console.print(str(table))
+
+
+@app.command()
 def models() -> None:
     """The bundled encoders, their languages and calibration."""
     from fidelity.calibration import load_calibration
