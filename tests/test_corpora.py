@@ -58,3 +58,13 @@ def pytest_terminal_summary_lines() -> list[str]:
         )
     lines.append(f"  {'all':28s} P={total.precision:.2f} R={total.recall:.2f}")
     return lines
+
+
+def test_corpus_as_a_whole_keeps_its_precision_and_recall() -> None:
+    """A regression guard, set below the figures of the first complete version (P 0.80,
+    R 0.83): a change that loses several planted drifts or adds many false ones fails."""
+    total = CaseScore()
+    for case in CASES:
+        total.add(_run(case))
+    assert total.recall >= 0.75, total.missed
+    assert total.precision >= 0.70, total.unexpected

@@ -4,7 +4,16 @@ Importing this package registers the built-in checks; `REGISTRY` maps names to t
 order they run, and `DEFAULT_CHECKS` is what `fidelity check` runs unless told otherwise.
 """
 
-from fidelity.checks import coverage, modality, quotes, semantic  # noqa: F401  (registration)
+from fidelity.checks import (  # noqa: F401  (registration)
+    coverage,
+    entities,
+    modality,
+    negation,
+    numbers,
+    quotes,
+    semantic,
+    terminology,
+)
 from fidelity.checks.base import DEFAULT_CHECKS, REGISTRY, AlignedPair, CheckContext, run_checks
 
 __all__ = ["DEFAULT_CHECKS", "REGISTRY", "AlignedPair", "CheckContext", "run_checks"]
