@@ -33,4 +33,4 @@ def fidelity_score(
     for finding in findings:
         if finding.check != "semantic":
             score *= 1 - PENALTY[finding.severity]
-    return round(max(0.0, min(1.0, score)), 4)
+    return round(max(0.0, min(1.0, score)), 6)

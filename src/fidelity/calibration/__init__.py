@@ -47,9 +47,12 @@ class Calibration:
         return max(self.match_threshold, self.faithful[1])
 
     def faithfulness(self, similarity: float | np.ndarray) -> float | np.ndarray:
-        """Similarity mapped to 0 (a typical unrelated pair) .. 1 (a typical translation)."""
+        """Similarity mapped into 0..1 on the encoder's own scale: about 0.05 for a typical
+        unrelated pair, 0.5 halfway, 0.95 for a typical translation. Strictly increasing
+        (a logistic, not a clip), so two versions never tie just for being both good."""
         low, high = self.unrelated[50], self.faithful[50]
-        return np.clip((np.asarray(similarity) - low) / (high - low), 0.0, 1.0)
+        calibrated = (np.asarray(similarity, dtype=np.float64) - low) / (high - low)
+        return 1.0 / (1.0 + np.exp(-6.0 * (calibrated - 0.5)))
 
     def faithful_percentile(self, similarity: float) -> float:
         """Where a similarity falls among faithful translations (0-100)."""
