@@ -127,6 +127,10 @@ def score_pairs(
         raise FidelityInputError("is also the input; give another output file", str(output_path))
 
     table = _read_input(input_path, in_format)
+    if model is not None:
+        from fidelity.embed.registry import get_encoder
+
+        get_encoder(model, cache=cache)  # a model that cannot load is no row's fault: stop here
     ids = table["id"]
     done = _previous_results(output_path, out_format, ids, threshold)
     todo = [k for k, key in enumerate(_keys(ids)) if key not in done]
@@ -204,6 +208,10 @@ def _read_input(path: Path, fmt: str) -> pl.DataFrame:
         raise FidelityInputError(
             "no such file" if not path.exists() else "is not a file", str(path)
         )
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if not head.strip() and path.stat().st_size <= len(head):
+        raise FidelityInputError("has no rows", str(path))
     try:
         table = _read_table(path, fmt, keep_empty=True)
     except pl.exceptions.PolarsError as error:
@@ -216,8 +224,10 @@ def _read_input(path: Path, fmt: str) -> pl.DataFrame:
                 f"{', '.join(table.columns) or 'none'})",
                 str(path),
             )
+    if table.height == 0:
+        raise FidelityInputError("has no rows", str(path))
     row_number = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-    if "id" not in table.columns:
+    if "id" not in table.columns or table.schema["id"] == pl.Null:
         table = table.with_columns(row_number.alias("id"))
     else:
         dtype = table.schema["id"]
