@@ -6,8 +6,10 @@ as such (and refused with its name) instead of being mistaken for a supported on
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from fidelity.errors import FidelityInputError
 
@@ -126,9 +128,49 @@ def normalise_code(code: str) -> str:
 
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
-    from py3langid.langid import _load_identifier
+    """py3langid's model, from an uncompressed copy in the cache when possible: its shipped
+    file is LZMA-compressed, and decompressing it was a third of a cold `fidelity check`."""
+    from importlib.metadata import version
 
-    return _load_identifier(norm_probs=True)
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier, _load_identifier
+
+    from fidelity.embed.cache import default_cache_dir
+
+    copy = default_cache_dir() / f"py3langid-{version('py3langid')}-model.npz"
+    try:
+        if not copy.is_file():
+            _decompress(MODEL_DIR / MODEL_FILE, copy)
+        return _identifier_from(copy, LanguageIdentifier)
+    except (OSError, ValueError, KeyError):
+        return _load_identifier(norm_probs=True)
+
+
+def _decompress(source: Path, target: Path) -> None:
+    import lzma
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    with lzma.open(source) as compressed, open(partial, "wb") as plain:
+        shutil.copyfileobj(compressed, plain, length=1 << 20)
+    os.replace(partial, target)
+
+
+def _identifier_from(path: Path, identifier_class):  # type: ignore[no-untyped-def]
+    """The same arrays py3langid's own loader builds, read from the uncompressed copy."""
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    with np.load(path, allow_pickle=False) as data:
+        return identifier_class(
+            np.asarray(data["ptc"]),
+            np.asarray(data["pc"]),
+            data["classes"].tolist(),
+            _to_array(data["nextmove"]),
+            data["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=_to_array(data["nextmove_row"]),
+        )
 
 
 def detect_language(text: str, name: str = "<text>") -> str:
