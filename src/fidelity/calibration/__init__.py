@@ -102,6 +102,15 @@ def _file_name(encoder_name: str) -> str:
 
 def load_calibration(encoder: Encoder) -> Calibration:
     """The shipped calibration of a bundled encoder, else a cached or fresh one from the sample."""
+    if encoder.name not in _LOADED:
+        _LOADED[encoder.name] = _find_calibration(encoder)
+    return _LOADED[encoder.name]
+
+
+_LOADED: dict[str, Calibration] = {}
+
+
+def _find_calibration(encoder: Encoder) -> Calibration:
     shipped = resources.files(__package__).joinpath(_file_name(encoder.name))
     if shipped.is_file():
         return Calibration.from_dict(json.loads(shipped.read_text(encoding="utf-8")))

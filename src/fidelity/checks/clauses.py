@@ -14,7 +14,8 @@ import numpy as np
 
 from fidelity.embed.base import Encoder
 
-_CUT = re.compile(r"[,;:—–()\[\]“”«»\"„،؛，；：、。!?！？]+|\s+-\s+")
+# Commas and colons cut, except between digits ("2,400", "3:40").
+_CUT = re.compile(r"(?:(?<!\d)[,:]|[,:](?!\d)|[;—–()\[\]“”«»\"„،؛，；：、。!?！？])+|\s+-\s+")
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 

