@@ -13,6 +13,7 @@ from fidelity.checks import (  # noqa: F401  (registration)
     quotes,
     semantic,
     terminology,
+    untranslated,
 )
 from fidelity.checks.base import DEFAULT_CHECKS, REGISTRY, AlignedPair, CheckContext, run_checks
 

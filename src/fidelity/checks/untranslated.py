@@ -1,0 +1,171 @@
+"""Untranslated or code-mixed text: words of the original's language left in a version.
+
+Sentence embeddings barely notice a word left in the source language ("the corona 病毒",
+"after the momento of our concern"), yet a reader cannot. Two detectors: characters of a
+script the version's language does not use, and, between languages written in the same
+(Latin) script, words shared with the original that are common in the original's language
+but rare in the version's (word frequencies from wordfreq).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.lang import language_name
+from fidelity.model import Finding, Severity
+
+LATIN = "LATIN"
+SCRIPTS: dict[str, frozenset[str]] = {
+    **{
+        lang: frozenset({LATIN})
+        for lang in (
+            "en fr es de it pt pl nl tr cs sk sl hr ro hu sv da no fi et lv lt id ms vi sq "
+            "ca eu gl af sw tl uz az".split()
+        )
+    },
+    **{lang: frozenset({"CYRILLIC"}) for lang in "ru uk bg be sr mk kk ky mn".split()},
+    **{lang: frozenset({"ARABIC"}) for lang in "ar fa ur ps ug".split()},
+    "zh": frozenset({"CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL", "CJK"}),
+    "el": frozenset({"GREEK"}),
+    "he": frozenset({"HEBREW"}),
+    "th": frozenset({"THAI"}),
+    "hi": frozenset({"DEVANAGARI"}),
+    "hy": frozenset({"ARMENIAN"}),
+    "ka": frozenset({"GEORGIAN"}),
+}
+_SCRIPT_NAMES = {
+    "CJK": "Chinese characters",
+    "HIRAGANA": "Japanese kana",
+    "KATAKANA": "Japanese kana",
+    "HANGUL": "Korean script",
+}
+# A word shared with the original counts as left untranslated when it is at least this much
+# more common (Zipf scale, log10 per billion words) in the original's language, and rare in
+# the version's.
+ZIPF_GAP = 2.0
+ZIPF_RARE = 3.0
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def script_of(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    for script in (
+        "CJK",
+        "HIRAGANA",
+        "KATAKANA",
+        "HANGUL",
+        "CYRILLIC",
+        "ARABIC",
+        "GREEK",
+        "HEBREW",
+        "THAI",
+        "DEVANAGARI",
+        "ARMENIAN",
+        "GEORGIAN",
+        LATIN,
+    ):
+        if name.startswith(script) or (script == "CJK" and "IDEOGRAPH" in name):
+            return script
+    return None
+
+
+@register("untranslated")
+def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding]:
+    if not pair.original_segments or not pair.version_segments:
+        return []
+    o_lang, v_lang = context.original.lang, context.version.lang
+    if o_lang == v_lang or v_lang not in SCRIPTS:
+        return []
+    findings = [
+        _finding(
+            pair,
+            context,
+            start,
+            end,
+            f"left in {_SCRIPT_NAMES.get(script, script.title())}",
+            script,
+        )
+        for start, end, script in _foreign_runs(pair.version_text, SCRIPTS[v_lang])
+    ]
+    if SCRIPTS[v_lang] == SCRIPTS.get(o_lang) == frozenset({LATIN}):
+        findings.extend(
+            _finding(pair, context, m.start(), m.end(), f"left in {language_name(o_lang)}", LATIN)
+            for m in _shared_foreign_words(pair, o_lang, v_lang)
+        )
+    return findings
+
+
+def _foreign_runs(text: str, expected: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Runs of letters in a script the version's language does not use (spaces and
+    punctuation inside a run keep it together)."""
+    runs: list[tuple[int, int, str]] = []
+    start = None
+    script_now = None
+    last_letter = -1
+    for index, char in enumerate(text):
+        script = script_of(char)
+        if script is not None and script not in expected:
+            if start is None:
+                start, script_now = index, script
+            last_letter = index
+        elif script is not None and start is not None:
+            runs.append((start, last_letter + 1, script_now or ""))
+            start = None
+    if start is not None:
+        runs.append((start, last_letter + 1, script_now or ""))
+    return runs
+
+
+def _shared_foreign_words(pair: AlignedPair, o_lang: str, v_lang: str) -> list[re.Match[str]]:
+    frequency = _zipf()
+    if frequency is None:
+        return []
+    original_words = {w.lower() for w in _WORD.findall(pair.original_text)}
+    found = []
+    for match in _WORD.finditer(pair.version_text):
+        word = match.group(0)
+        if word[0].isupper() or word.lower() not in original_words:
+            continue  # names are shared across languages by design
+        in_version = frequency(word, v_lang)
+        if in_version < ZIPF_RARE and frequency(word, o_lang) - in_version >= ZIPF_GAP:
+            found.append(match)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _zipf():  # type: ignore[no-untyped-def]
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return None
+
+    @lru_cache(maxsize=65536)
+    def frequency(word: str, lang: str) -> float:
+        try:
+            return float(zipf_frequency(word, lang))
+        except (LookupError, ImportError, ValueError):
+            return 0.0
+
+    return frequency
+
+
+def _finding(
+    pair: AlignedPair, context: CheckContext, start: int, end: int, how: str, script: str
+) -> Finding:
+    text = pair.version_text[start:end]
+    return Finding(
+        check="untranslated",
+        category="untranslated",
+        severity=Severity.MAJOR,
+        message=f"untranslated: “{text}” {how}",
+        original_span=pair.original_span(context.original),
+        version_span=span_in(context.version, pair.version_segments, start, end),
+        evidence={"text": text, "script": script},
+    )
