@@ -177,3 +177,22 @@ def test_batch_command_scores_rows_and_reports_bad_ones(tmp_path: Path) -> None:
     table = pl.read_csv(out)
     assert table["id"].to_list() == ["a", "b"]
     assert table["flagged"][0] is True and table["error"][1] is not None
+
+
+def test_reference_and_same_language_versions_get_sacrebleu_scores(tmp_path: Path) -> None:
+    original = tmp_path / "o.en.txt"
+    original.write_text("The ministry said exports may fall by a third next year.\n")
+    version = tmp_path / "v.fr.txt"
+    version.write_text("Le ministère a déclaré que les exportations pourraient baisser d'un "
+                       "tiers l'an prochain.\n")
+    reference = tmp_path / "r.fr.txt"
+    reference.write_text("Le ministère a indiqué que les exportations pourraient chuter d'un "
+                         "tiers l'année prochaine.\n")
+    result = runner.invoke(app, ["check", str(original), str(version), "--reference",
+                                 str(reference), "--format", "json"])
+    metrics = json.loads(result.stdout)["versions"][0]["metrics"]
+    assert 0 < metrics["chrF_vs_reference"] < 100 and metrics["TER_vs_reference"] > 0
+    assert "version:" in metrics["chrF_signature"]
+    result = runner.invoke(app, ["check", str(SEED / "original.en.txt"),
+                                 str(SEED / "version.en.txt"), "--format", "json"])
+    assert "chrF_vs_original" in json.loads(result.stdout)["versions"][0]["metrics"]

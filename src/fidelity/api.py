@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fidelity import __version__
+from fidelity import __version__, surface
 from fidelity.align import MODES, ModeChoice, align
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
@@ -142,11 +142,13 @@ def check(
     progress: Progress | None = None,
     realign: bool = False,
     settings: dict[str, object] | None = None,
+    reference: Source | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
 
     A bilingual file (XLIFF, TMX, PO) given as `original` with no versions is checked pair
-    by pair as its segments are paired, unless `realign` asks for a fresh alignment."""
+    by pair as its segments are paired, unless `realign` asks for a fresh alignment. A
+    `reference` translation adds chrF and TER of each version in its language against it."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -178,6 +180,9 @@ def check(
         ]
         _refuse_duplicates(original_doc, version_docs)
 
+    reference_doc = (
+        load_document(reference, lang_version, split, "<reference>") if reference else None
+    )
     reports = []
     models_used: list[str] = []
     calibrations: list[str] = []
@@ -217,6 +222,7 @@ def check(
                 findings=tuple(findings),
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
+                metrics=_surface(original_doc, version_doc, alignments, reference_doc),
             )
         )
         _add_unique(models_used, encoder.name)
@@ -274,6 +280,21 @@ def _embed(encoder: Encoder, original: Document, version: Document) -> tuple[np.
     texts = [s.text for s in original.segments] + [s.text for s in version.segments]
     vectors = encoder.encode(texts)
     return vectors[: len(original.segments)], vectors[len(original.segments) :]
+
+
+def _surface(
+    original: Document,
+    version: Document,
+    alignments: Sequence[Alignment],
+    reference: Document | None,
+) -> dict[str, object]:
+    """Surface overlap where words can be compared: same-language versions, references."""
+    metrics: dict[str, object] = {}
+    if version.lang == original.lang:
+        metrics.update(surface.against_original(original, version, alignments))
+    if reference is not None and reference.lang == version.lang:
+        metrics.update(surface.against_reference(version, reference))
+    return metrics
 
 
 def _with_similarity(

@@ -172,6 +172,12 @@ def check(
             help="Glossary (CSV or TBX) of required renderings; turns on the terminology check."
         ),
     ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            help="A reference translation: chrF and TER of each version in its language against it."
+        ),
+    ] = None,
     allow_network: Annotated[
         bool, typer.Option(help="Fetch documents given as http(s) URLs.")
     ] = False,
@@ -201,6 +207,7 @@ def check(
             cache=cache,
             progress=say,
             realign=realign,
+            reference=reference,
             settings={**settings.values, **({"glossary": str(glossary)} if glossary else {})},
         )
     if output_format == Format.json:

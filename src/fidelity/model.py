@@ -132,6 +132,7 @@ class VersionReport:
     findings: tuple[Finding, ...]
     score: float
     model: str
+    metrics: dict[str, object] = field(default_factory=dict)
 
     @property
     def worst(self) -> Severity | None:

@@ -4,8 +4,10 @@ Schema (version 1): {schema_version, signature, verdict: {failed, fail_on}, orig
 {path, lang, encoding, segments: [{index, start, end, text}]}, versions: [{path, lang, mode,
 mode_reason, model, score, worst, alignments: [[[orig ids], [version ids], similarity]],
 findings: [{check, category, severity, message, original_span: {start, end, text} | null,
-version_span: ..., evidence, confidence}]}]}. Offsets are Python string indices (code
-points) into the document text as loaded (after decoding and newline normalisation).
+version_span: ..., evidence, confidence}], metrics: {chrF_vs_original, TER_vs_original,
+chrF_vs_reference, TER_vs_reference, *_signature} (sacrebleu, where they apply)}]}.
+Offsets are Python string indices (code points) into the document text as loaded (after
+decoding and newline normalisation).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                     for a in v.alignments
                 ],
                 "findings": [f.to_dict() for f in v.findings],
+                "metrics": v.metrics,
             }
             for v in report.versions
         ],

@@ -68,6 +68,14 @@ def _render_version(
     if shown:
         console.print(table)
     console.print(_summary(version))
+    numbers = {k: v for k, v in version.metrics.items() if not k.endswith("_signature")}
+    if numbers:
+        console.print(
+            Text(
+                "  ".join(f"{k.replace('_vs_', ' vs ')} {v}" for k, v in numbers.items()),
+                style="dim",
+            )
+        )
 
 
 def _belongs(finding: Finding, alignment, original: Document, version: Document) -> bool:
