@@ -37,3 +37,11 @@ def test_cognates_names_and_same_language_versions_are_not_flagged() -> None:
                      "Control, planning and yoga are examples in Milano.", "it", "en") == []
     assert _messages("The talks resume in Geneva.", "Talks resume in Geneva, officials say.",
                      "en", "en") == []
+
+
+def test_latin_names_and_acronyms_in_a_chinese_version_are_not_untranslated() -> None:
+    assert _messages("APEC summit in Lima was attended by Apple and the iPhone team.",
+                     "在利马举行的APEC峰会上，Apple公司和iPhone团队出席了会议。", "en", "zh") == []
+    messages = _messages("The summit discussed food security.",
+                         "峰会讨论了food security问题。", "en", "zh")
+    assert messages == ["untranslated: “food security” left in Latin"]

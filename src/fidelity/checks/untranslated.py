@@ -83,6 +83,11 @@ def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding
     o_lang, v_lang = context.original.lang, context.version.lang
     if o_lang == v_lang or v_lang not in SCRIPTS:
         return []
+    runs = [
+        (start, end, script)
+        for start, end, script in _foreign_runs(pair.version_text, SCRIPTS[v_lang])
+        if script != LATIN or _has_common_word(pair.version_text[start:end])
+    ]
     findings = [
         _finding(
             pair,
@@ -92,7 +97,7 @@ def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding
             f"left in {_SCRIPT_NAMES.get(script, script.title())}",
             script,
         )
-        for start, end, script in _foreign_runs(pair.version_text, SCRIPTS[v_lang])
+        for start, end, script in runs
     ]
     if SCRIPTS[v_lang] == SCRIPTS.get(o_lang) == frozenset({LATIN}):
         findings.extend(
@@ -100,6 +105,12 @@ def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding
             for m in _shared_foreign_words(pair, o_lang, v_lang)
         )
     return findings
+
+
+def _has_common_word(run: str) -> bool:
+    """Latin letters in a CJK, Cyrillic or Arabic text are mostly names and acronyms kept as
+    they are (APEC, iPhone, Smith): only a lower-case word marks untranslated text."""
+    return any(word.islower() for word in _WORD.findall(run))
 
 
 def _foreign_runs(text: str, expected: frozenset[str]) -> list[tuple[int, int, str]]:
