@@ -87,14 +87,7 @@ def choose_mode(original: np.ndarray, version: np.ndarray, calibration: Calibrat
         return ModeChoice("translation", "one side is empty")
     if n * m > FULL_MATRIX_CELLS:
         return ModeChoice("translation", f"{n}x{m} sentences: too long for a re-report")
-    sims = original @ version.T
-    best_v = sims.argmax(axis=1)
-    best_o = sims.argmax(axis=0)
-    pairs = [
-        (i, int(j))
-        for i, j in enumerate(best_v)
-        if best_o[j] == i and sims[i, j] >= calibration.match_threshold
-    ]
+    pairs = _mutual_best(original, version, calibration)
     if len(pairs) < 3:
         ratio = m / n
         mode = "translation" if 0.67 <= ratio <= 1.5 and len(pairs) == min(n, m) else "rereport"
@@ -341,18 +334,25 @@ def _anchors(
     """Mutual best 1-1 matches above the match threshold, kept only if in order."""
     n, m = len(original), len(version)
     if n * m <= FULL_MATRIX_CELLS:
-        sims = original @ version.T
-        best_v = sims.argmax(axis=1)
-        best_o = sims.argmax(axis=0)
-        pairs = [
-            (i, int(j))
-            for i, j in enumerate(best_v)
-            if best_o[j] == i and sims[i, j] >= calibration.match_threshold
-        ]
+        pairs = _mutual_best(original, version, calibration)
     else:
         pairs = _windowed_anchors(original, version, calibration)
     keep = _longest_increasing([j for _, j in pairs])
     return [pairs[k] for k in keep]
+
+
+def _mutual_best(
+    original: np.ndarray, version: np.ndarray, calibration: Calibration
+) -> list[tuple[int, int]]:
+    """Sentence pairs that are each other's best match, above the match threshold."""
+    sims = original @ version.T
+    best_v = sims.argmax(axis=1)
+    best_o = sims.argmax(axis=0)
+    return [
+        (i, int(j))
+        for i, j in enumerate(best_v)
+        if best_o[j] == i and sims[i, j] >= calibration.match_threshold
+    ]
 
 
 def _windowed_anchors(

@@ -196,13 +196,8 @@ def check(
             alignments = _with_similarity(paired.alignments, o_vectors, v_vectors)
             choice = ModeChoice("translation", "segments paired by the bilingual file")
         else:
-            alignments, choice = align(
-                o_vectors,
-                v_vectors,
-                [len(s.text) for s in original_doc.segments],
-                [len(s.text) for s in version_doc.segments],
-                calibration,
-                mode,
+            alignments, choice = _align(
+                original_doc, version_doc, o_vectors, v_vectors, calibration, mode
             )
         say(f"checking {version_doc.name}")
         context = CheckContext(
@@ -257,15 +252,26 @@ def align_documents(
     _refuse_duplicates(original_doc, [version_doc])
     encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
     o_vectors, v_vectors = _embed(encoder, original_doc, version_doc)
-    alignments, choice = align(
+    alignments, choice = _align(original_doc, version_doc, o_vectors, v_vectors, calibration, mode)
+    return AlignedDocuments(original_doc, version_doc, tuple(alignments), choice, encoder.name)
+
+
+def _align(
+    original: Document,
+    version: Document,
+    o_vectors: np.ndarray,
+    v_vectors: np.ndarray,
+    calibration: Calibration,
+    mode: str,
+) -> tuple[list[Alignment], ModeChoice]:
+    return align(
         o_vectors,
         v_vectors,
-        [len(s.text) for s in original_doc.segments],
-        [len(s.text) for s in version_doc.segments],
+        [len(s.text) for s in original.segments],
+        [len(s.text) for s in version.segments],
         calibration,
         mode,
     )
-    return AlignedDocuments(original_doc, version_doc, tuple(alignments), choice, encoder.name)
 
 
 def _encoder_and_calibration(
