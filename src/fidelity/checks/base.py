@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -56,6 +57,31 @@ def span_in(doc: Document, segments: tuple[Segment, ...], start: int, end: int) 
     """A span given as offsets into the pair's joined text, mapped back into the document."""
     base = segments[0].start
     return Span(base + start, base + end, doc.text[base + start : base + end])
+
+
+class Located(Protocol):
+    """Anything found in a pair's text: offsets into `pair.original_text` or `version_text`."""
+
+    start: int
+    end: int
+
+
+def mention_spans(
+    pair: AlignedPair, context: CheckContext, original: Located | None, version: Located | None
+) -> tuple[Span | None, Span | None]:
+    """Document spans of a mention on each side, or of the whole pair side where a side has
+    none (what was dropped or added is shown against the sentence that lacks it)."""
+    original_span = (
+        span_in(context.original, pair.original_segments, original.start, original.end)
+        if original is not None
+        else pair.original_span(context.original)
+    )
+    version_span = (
+        span_in(context.version, pair.version_segments, version.start, version.end)
+        if version is not None
+        else pair.version_span(context.version)
+    )
+    return original_span, version_span
 
 
 def pair_text(doc: Document, segments: tuple[Segment, ...]) -> str:

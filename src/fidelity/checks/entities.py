@@ -25,7 +25,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
 from fidelity.model import Document, Finding, Severity
 
 LANGS = ("en", "ru", "fr", "es", "de", "it", "pt", "ar", "zh")
@@ -810,16 +810,7 @@ def _finding(
     v: Mention | None,
     evidence: dict[str, object],
 ) -> Finding:
-    original_span = (
-        span_in(context.original, pair.original_segments, o.start, o.end)
-        if o is not None
-        else pair.original_span(context.original)
-    )
-    version_span = (
-        span_in(context.version, pair.version_segments, v.start, v.end)
-        if v is not None
-        else pair.version_span(context.version)
-    )
+    original_span, version_span = mention_spans(pair, context, o, v)
     if o is not None and v is not None:
         message = f"{o.text} became {v.text}"
         category, severity = "mistranslation", Severity.CRITICAL

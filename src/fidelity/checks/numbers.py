@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
 from fidelity.model import Finding, Severity
 
 T = TypeVar("T")
@@ -675,16 +675,7 @@ def _finding(
     what: str,
     evidence: dict[str, object],
 ) -> Finding:
-    original_span = (
-        span_in(context.original, pair.original_segments, o.start, o.end)
-        if o is not None
-        else pair.original_span(context.original)
-    )
-    version_span = (
-        span_in(context.version, pair.version_segments, v.start, v.end)
-        if v is not None
-        else pair.version_span(context.version)
-    )
+    original_span, version_span = mention_spans(pair, context, o, v)
     o_text = original_span.text if o is not None else ""
     v_text = version_span.text if v is not None else ""
     if o is not None and v is not None and _rounded(o, v):

@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from fidelity.errors import FidelityInputError
-from fidelity.io.load import MAX_BYTES
+from fidelity.io.load import read_file_bytes
 from fidelity.lang import normalise_code
 from fidelity.model import Alignment, Document, Segment
 
@@ -83,21 +83,7 @@ def read_bilingual(path: str | Path) -> BilingualFile:
 
 
 def _read_bytes(file: Path, name: str) -> bytes:
-    if not file.exists():
-        raise FidelityInputError("no such file", name)
-    if file.is_dir():
-        raise FidelityInputError("is a folder, not a file", name)
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise FidelityInputError(
-            f"file is {size / 2**20:.0f} MiB, larger than the {MAX_BYTES / 2**20:.0f} MiB limit "
-            "(set FIDELITY_MAX_BYTES to raise it)",
-            name,
-        )
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise FidelityInputError(f"cannot be read ({exc.strerror})", name) from None
+    data = read_file_bytes(file, name)
     if not data.strip():
         raise FidelityInputError("file is empty", name)
     return data

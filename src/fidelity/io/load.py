@@ -44,6 +44,15 @@ def load_path(path: str | Path) -> LoadedText:
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         return decode(data, "<stdin>")
     file = Path(path)
+    loaded = decode(read_file_bytes(file, name), name)
+    if file.suffix.lower() in _MARKDOWN_SUFFIXES:
+        loaded = LoadedText(blank_markdown(loaded.text), loaded.encoding, name)
+    return loaded
+
+
+def read_file_bytes(file: Path, name: str) -> bytes:
+    """The bytes of a file, refused with a clear reason if it is missing, a folder, over
+    the size limit or unreadable; every reader of user files goes through here."""
     if not file.exists():
         raise FidelityInputError("no such file", name)
     if file.is_dir():
@@ -56,13 +65,9 @@ def load_path(path: str | Path) -> LoadedText:
             name,
         )
     try:
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise FidelityInputError(f"cannot be read ({exc.strerror})", name) from None
-    loaded = decode(data, name)
-    if file.suffix.lower() in _MARKDOWN_SUFFIXES:
-        loaded = LoadedText(blank_markdown(loaded.text), loaded.encoding, name)
-    return loaded
 
 
 def load_text(text: str, name: str = "<text>") -> LoadedText:
