@@ -629,6 +629,7 @@ def find_gazetteer(text: str, lang: str) -> list[Mention]:
 _FOLDED_STOPWORDS = frozenset(_fold(w) for w in STOPWORDS)
 
 
+@lru_cache(maxsize=65536)
 def _is_stop(word: str, lang: str) -> bool:
     folded = _fold(word)
     if folded in _FOLDED_STOPWORDS or folded.rstrip("s") in _FOLDED_STOPWORDS:
@@ -659,6 +660,7 @@ def _calendar_words(lang: str) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+_NAME_GAP = re.compile(r"[ \u00a0]+")
 _ELIDED = re.compile(r"^(?:[LlDd]|[Dd]ell|[Aa]ll|[Nn]ell|[Ss]ull|[Qq]u)['’]")
 
 
@@ -670,7 +672,7 @@ def _name_words(text: str) -> list[tuple[int, int, str]]:
         elided = _ELIDED.match(word)
         if elided and len(word) > elided.end():
             start, word = start + elided.end(), word[elided.end() :]
-        if re.match(r"\d", text[m.end() : m.end() + 1]):
+        if text[m.end() : m.end() + 1].isdecimal():
             continue
         words.append((start, m.end(), word))
     return words
@@ -703,7 +705,7 @@ def find_names(
     for start, end, word in _name_words(text):
         capital = word[0].isupper() and not (word.isupper() and len(word) > 1) and len(word) > 1
         gap = text[current[-1][1] : start] if current else ""
-        joined = bool(current) and re.fullmatch(r"[ \u00a0]+", gap) is not None
+        joined = bool(current) and _NAME_GAP.fullmatch(gap) is not None
         initial = start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
         usable = (
             capital
@@ -728,6 +730,7 @@ def find_names(
     return names
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(word: str) -> str:
     """A Latin spelling that transliterations of one name share."""
     text = anyascii(word).lower()
@@ -739,6 +742,7 @@ def normalise_name(word: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def consonant_key(word: str) -> str:
     """Consonants only: Arabic script leaves most short vowels unwritten."""
     text = normalise_name(re.sub(r"^(?:[AaEe]l|[Aa]d|[Aa]r|[Aa]s)[-‐\s]", "", word))

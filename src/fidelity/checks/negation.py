@@ -193,6 +193,7 @@ def _compile(lang: str, table: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
+@lru_cache(maxsize=8192)
 def _masked(text: str, lang: str) -> str:
     pattern = _compile(lang, "mask")
     if pattern is not None:
@@ -239,6 +240,12 @@ def _restrictive(match: re.Match[str], second: re.Pattern[str]) -> bool:
 
 def find_negations(text: str, lang: str) -> list[Cue]:
     """Negation cues, counting a verb like "ruled out" as one and concord words only alone."""
+    return list(_negations(text, lang))
+
+
+# Polarity (find_direction) reads a sentence's negations again: each text is read once.
+@lru_cache(maxsize=8192)
+def _negations(text: str, lang: str) -> tuple[Cue, ...]:
     masked = _masked(text, lang)
     cues: list[Cue] = []
     for table in ("neg", "verb"):
@@ -255,7 +262,7 @@ def find_negations(text: str, lang: str) -> list[Cue]:
             if found:
                 m = found[0]
                 cues.append(Cue(m.start(), m.end(), text[m.start() : m.end()]))
-    return sorted(cues, key=lambda c: c.start)
+    return tuple(sorted(cues, key=lambda c: c.start))
 
 
 def _near(text: str, a: int, b: int, words: int = 6) -> bool:

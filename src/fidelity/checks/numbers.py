@@ -120,7 +120,7 @@ class DateMention:
 
 
 def normalise_digits(text: str) -> str:
-    return text.translate(_DIGIT_MAP)
+    return text if text.isascii() else text.translate(_DIGIT_MAP)
 
 
 def parse_number(raw: str, lang: str) -> Decimal | None:
@@ -303,6 +303,13 @@ def weekday_pattern(lang: str) -> re.Pattern[str] | None:
 
 def find_dates(text: str, lang: str) -> list[DateMention]:
     """Dates, months, weekdays and day numbers ("the 18th", "18日") in reading order."""
+    return list(_dates(text, lang))
+
+
+# The number, date and entity checks read the same sentence several times (dates mask
+# figures, words are turned into digits and read again): each text is parsed once.
+@lru_cache(maxsize=8192)
+def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
     text = normalise_digits(text)
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -351,7 +358,7 @@ def find_dates(text: str, lang: str) -> list[DateMention]:
                     add(DateMention(m.start(), m.end(), m.group(0),
                                     weekday="月火水木金土日".index(m.group(1))))
         mentions.sort(key=lambda d: d.start)
-        return mentions
+        return tuple(mentions)
 
     months = month_pattern(lang)
     if months is not None:
@@ -411,7 +418,7 @@ def find_dates(text: str, lang: str) -> list[DateMention]:
                 weekday = int((m.lastgroup or "w0")[1:])
                 add(DateMention(m.start(), m.end(), m.group(0), weekday=weekday))
     mentions.sort(key=lambda d: d.start)
-    return mentions
+    return tuple(mentions)
 
 
 # ---------------------------------------------------------------------------------------
@@ -420,7 +427,14 @@ def find_dates(text: str, lang: str) -> list[DateMention]:
 
 def find_times(text: str) -> list[Figure]:
     """Clock times ("15:50", "3.40 Uhr", "3 p.m.", "15时50分") as minutes after midnight."""
+    return list(_times(text))
+
+
+@lru_cache(maxsize=8192)
+def _times(text: str) -> tuple[Figure, ...]:
     text = normalise_digits(text)
+    if not _ANY_DIGIT.search(text):
+        return ()
     times = []
     for m in _TIME.finditer(text):
         groups = m.groupdict()
@@ -438,12 +452,22 @@ def find_times(text: str) -> list[Figure]:
             end -= 1
         times.append(Figure(Decimal(hour * 60 + minute), m.start(), end,
                             text[m.start() : end], unit="time"))
-    return times
+    return tuple(times)
 
 
 def find_figures(text: str, lang: str, masked: Sequence[tuple[int, int]] = ()) -> list[Figure]:
     """Figures with their exact values, skipping the given spans (dates) and times."""
+    return list(_figures(text, lang, tuple(masked)))
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=8192)
+def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple[Figure, ...]:
     text = normalise_digits(text)
+    if not _ANY_DIGIT.search(text):
+        return ()
     blocked = [*masked]
     blocked += [(t.start, t.end) for t in find_times(text)]
     blocked += [(m.start(), m.end()) for m in _LIST_NUMBER.finditer(text)]
@@ -480,7 +504,7 @@ def find_figures(text: str, lang: str, masked: Sequence[tuple[int, int]] = ()) -
                 end += scale.end()
         figures.append(Figure(value.normalize(), start, end, text[start:end], soft, decade))
         consumed = end
-    return figures
+    return tuple(figures)
 
 
 def _cjk_scaled(text: str, value: Decimal, end: int) -> tuple[Decimal, int]:
@@ -508,6 +532,7 @@ _AR_WORDS = {
 }
 
 
+@lru_cache(maxsize=8192)
 def _words_to_digits(text: str, lang: str) -> str:
     """The text with numbers written as words turned into digits, where a library can."""
     with warnings.catch_warnings():
