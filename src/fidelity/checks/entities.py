@@ -683,13 +683,17 @@ def find_names(
     lang: str,
     document: Document | None = None,
     masked: list[tuple[int, int]] | None = None,
+    rare_initials: bool = False,
 ) -> list[Mention]:
     """Runs of capitalised words that look like names of people or places: titles and
     institution words cut a run, and a sentence's first word counts only if the document
-    capitalises it elsewhere too."""
+    capitalises it elsewhere too (or, with `rare_initials`, if it is no common word of the
+    language: "Peskov said" opens a sentence with a name, "Officials said" does not)."""
     if lang not in _CASED:
         return []
     known = _mid_sentence_capitals(document.text) if document is not None else frozenset()
+    if rare_initials:
+        known = known | _rare_initials(text, lang)
     calendar = _calendar_words(lang)
     blocked = masked or []
     runs: list[list[tuple[int, int, str]]] = []
@@ -728,6 +732,40 @@ def find_names(
         start, end = run[0][0], run[-1][1]
         names.append(Mention(start, end, text[start:end], f"name:{text[start:end]}", "name"))
     return names
+
+
+# A sentence's first word rarer than this (Zipf scale, wordfreq's small list) may be a name.
+COMMON_WORD_ZIPF = 4.5
+
+
+def _rare_initials(text: str, lang: str) -> frozenset[str]:
+    """Sentence-initial words that are names: rare in the language, or a given name with a
+    capitalised word after it ("Paul Martin said")."""
+    from wordfreq import zipf_frequency
+
+    initials = set()
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper() or _is_stop(word, lang):
+            continue
+        if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+            continue
+        following = _NEXT_CAPITAL.match(text, m.end())
+        try:
+            common = zipf_frequency(word, lang, wordlist="small") >= COMMON_WORD_ZIPF
+        except LookupError:
+            common = True  # no word list: keep the document-wide rule
+        named_after = (
+            following is not None
+            and following.group(1)[0].isupper()
+            and not _is_stop(following.group(1), lang)
+        )
+        if not common or named_after:
+            initials.add(word)
+    return frozenset(initials)
+
+
+_NEXT_CAPITAL = re.compile(r"[ \u00a0]+([^\W\d_][^\W\d_'’\-]*)")
 
 
 @lru_cache(maxsize=65536)

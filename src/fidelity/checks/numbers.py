@@ -32,10 +32,9 @@ T = TypeVar("T")
 
 # Arabic-Indic, Persian and full-width digits and signs, mapped one character to one, so
 # offsets into the normalised text are offsets into the original text.
-_DIGIT_MAP = str.maketrans(
-    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９٫٬٪％，．",
-    "012345678901234567890123456789.,%%,.",
-)
+_LOCAL_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９٫٬٪％，．"
+_DIGIT_MAP = str.maketrans(_LOCAL_DIGITS, "012345678901234567890123456789.,%%,.")
+_HAS_LOCAL_DIGIT = re.compile(f"[{_LOCAL_DIGITS}]")
 # Languages writing "1.200,5"; the others write "1,200.5".
 _DECIMAL_COMMA = {"ru", "uk", "fr", "es", "de", "it", "pt", "nl", "pl", "tr", "id"}
 
@@ -120,7 +119,8 @@ class DateMention:
 
 
 def normalise_digits(text: str) -> str:
-    return text if text.isascii() else text.translate(_DIGIT_MAP)
+    # Most text has none: a scan in C is much cheaper than translating every character.
+    return text.translate(_DIGIT_MAP) if _HAS_LOCAL_DIGIT.search(text) else text
 
 
 def parse_number(raw: str, lang: str) -> Decimal | None:

@@ -1,0 +1,170 @@
+"""Who said it: a claim must stay with the speaker the original gives it to.
+
+A version that keeps every word but moves a statement from one person to another ("Peskov
+said Naryshkin's warning was exaggerated" rendered as "Naryshkin said the warning was
+exaggerated") changes what a reader believes about both people, and a sentence embedding
+barely moves. Speakers are read from reporting verbs and their markers per language ("said",
+"according to", "заявил", "по словам", "a déclaré", "selon", "según", "sagte", "laut") and
+the nearest name or organisation beside them, found by the entity check's readers; names
+are compared across scripts the way that check compares them.
+
+Only a claim moved between people the pair names is reported: a speaker of the original
+who stands in the version without the claim, or a name of the original that the version
+makes the speaker. A speaker replaced by someone the original never mentions is the entity
+check's finding ("X became Y"), and is not reported twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
+from fidelity.checks.entities import Mention, find_gazetteer, find_names, name_found
+from fidelity.model import Document, Finding, Severity
+
+# Reporting verbs and markers, lower case; a cue may be several words. The speaker stands
+# next to the cue, before or after it, in every one of these languages' news style.
+SPEECH_CUES: dict[str, tuple[str, ...]] = {
+    "en": ("said", "says", "told", "stated", "added", "noted", "warned", "stressed",
+           "announced", "declared", "explained", "insisted", "claimed", "argued", "according to",
+           "quoted"),
+    "ru": ("заявил", "заявила", "заявили", "сказал", "сказала", "сказали", "отметил",
+           "отметила", "сообщил", "сообщила", "добавил", "добавила", "подчеркнул",
+           "подчеркнула", "предупредил", "предупредила", "по словам", "по мнению",
+           "считает", "уверен", "уверена"),
+    "fr": ("a déclaré", "a dit", "a affirmé", "a ajouté", "a souligné", "a indiqué",
+           "a averti", "a estimé", "déclare", "affirme", "selon", "d'après", "a-t-il déclaré",
+           "a-t-il dit", "a-t-elle déclaré", "a-t-elle dit", "a-t-il ajouté",
+           "a-t-elle ajouté"),
+    "es": ("dijo", "afirmó", "declaró", "señaló", "añadió", "agregó", "aseguró", "advirtió",
+           "subrayó", "indicó", "según", "de acuerdo con"),
+    "it": ("ha detto", "ha dichiarato", "ha affermato", "ha aggiunto", "ha sottolineato",
+           "secondo"),
+    "pt": ("disse", "afirmou", "declarou", "acrescentou", "segundo", "de acordo com"),
+    "de": ("sagte", "sagt", "erklärte", "betonte", "warnte", "fügte hinzu", "laut",
+           "zufolge"),
+}
+# The speaker stands right before the cue ("Naryshkin said", "Sergei Naryshkin, said"),
+# before an apposition ("Naryshkin, the director of the SVR, said"), or a few words after it
+# ("said Naryshkin", "according to the SVR").
+_ADJACENT = re.compile(r"[\s,]*")
+_APPOSITION = re.compile(r"\s*,[^,.;:!?\"“”«»„]{1,120},\s*")
+MAX_WORDS_AFTER = 3
+_AFTER_KINDS = frozenset({"name", "org"})
+_GAP_BREAK = re.compile(r"[.;:!?\"“”«»„,]")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: Mention
+    cue_start: int
+    cue_end: int
+
+
+@lru_cache(maxsize=16)
+def _cue_pattern(lang: str) -> re.Pattern[str] | None:
+    cues = SPEECH_CUES.get(lang)
+    if not cues:
+        return None
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _mentions(text: str, lang: str, document: Document | None) -> list[Mention]:
+    places = find_gazetteer(text, lang)
+    names = find_names(
+        text, lang, document, [(m.start, m.end) for m in places], rare_initials=True
+    )
+    return sorted([*places, *names], key=lambda m: m.start)
+
+
+def find_attributions(
+    text: str, lang: str, document: Document | None = None
+) -> list[Attribution]:
+    """Each reporting cue with the name or organisation it gives the claim to. The document
+    the text comes from tells a name that opens a sentence from an ordinary capital."""
+    pattern = _cue_pattern(lang)
+    if pattern is None:
+        return []
+    cues = list(pattern.finditer(text))
+    if not cues:
+        return []
+    mentions = _mentions(text, lang, document)
+    found = []
+    for cue in cues:
+        speaker = _nearest(text, mentions, cue.start(), cue.end())
+        if speaker is not None:
+            found.append(Attribution(speaker, cue.start(), cue.end()))
+    return found
+
+
+def _nearest(text: str, mentions: list[Mention], start: int, end: int) -> Mention | None:
+    """The subject of the reporting verb, as news style places it."""
+    before = [m for m in mentions if m.end <= start]
+    if before and _ADJACENT.fullmatch(text[before[-1].end : start]):
+        return before[-1]
+    for m in before:
+        if _APPOSITION.fullmatch(text[m.end : start]):
+            return m
+    # After the verb a place is where it was said ("told reporters in Geneva"), not who.
+    after = next((m for m in mentions if m.start >= end and m.kind in _AFTER_KINDS), None)
+    if after is not None:
+        gap = text[end : after.start]
+        if not _GAP_BREAK.search(gap) and len(gap.split()) <= MAX_WORDS_AFTER:
+            return after
+    return None
+
+
+def _same(a: Mention, a_lang: str, b: Mention, b_lang: str) -> bool:
+    """One speaker in both texts: one entity, or one name in any script."""
+    if a.kind != "name" and b.kind != "name":
+        return a.entity == b.entity
+    return name_found(b.text, a.text, a_lang) and name_found(a.text, b.text, b_lang)
+
+
+def _named_in(mention: Mention, lang: str, mentions: list[Mention], other_lang: str) -> bool:
+    return any(_same(other, other_lang, mention, lang) for other in mentions)
+
+
+@register("attribution")
+def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]:
+    if not pair.original_segments or not pair.version_segments:
+        return []
+    o_lang, v_lang = context.original.lang, context.version.lang
+    o_said = find_attributions(pair.original_text, o_lang, context.original)
+    v_said = find_attributions(pair.version_text, v_lang, context.version)
+    if not o_said or not v_said:
+        return []  # a pronoun or a title carries the claim on one side: nothing to compare
+    o_speakers = [a.speaker for a in o_said]
+    v_speakers = [a.speaker for a in v_said]
+    o_named = _mentions(pair.original_text, o_lang, context.original)
+    findings = []
+    for attribution in v_said:
+        speaker = attribution.speaker
+        if _named_in(speaker, v_lang, o_speakers, o_lang):
+            continue  # the version's speaker speaks in the original too
+        if not _named_in(speaker, v_lang, o_named, o_lang):
+            continue  # someone the original does not name: the entity check reports it
+        moved_from = next(
+            (s for s in o_speakers if not _named_in(s, o_lang, v_speakers, v_lang)), None
+        )
+        if moved_from is None:
+            continue
+        original_span, version_span = mention_spans(pair, context, moved_from, speaker)
+        findings.append(
+            Finding(
+                check="attribution",
+                category="mistranslation",
+                severity=Severity.MAJOR,
+                message=(
+                    f"claim attributed to {speaker.text} in the version, "
+                    f"to {moved_from.text} in the original"
+                ),
+                original_span=original_span,
+                version_span=version_span,
+                evidence={"original_speaker": moved_from.text, "version_speaker": speaker.text},
+            )
+        )
+    return findings
