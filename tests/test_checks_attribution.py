@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import fidelity
 from fidelity.checks.attribution import find_attributions
+from fidelity.model import Finding
 
 
-def _findings(original: str, version: str, lang_o: str, lang_v: str) -> list[fidelity.Finding]:
+def _findings(original: str, version: str, lang_o: str, lang_v: str) -> list[Finding]:
     report = fidelity.check(original, [version], lang_original=lang_o, lang_version=lang_v,
                             checks=["attribution"], mode="translation")
     return list(report.versions[0].findings)

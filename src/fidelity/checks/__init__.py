@@ -6,6 +6,7 @@ order they run, and `DEFAULT_CHECKS` is what `fidelity check` runs unless told o
 
 from fidelity.checks import (  # noqa: F401  (registration)
     attribution,
+    consistency,
     coverage,
     entities,
     modality,

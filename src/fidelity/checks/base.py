@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,6 +23,8 @@ class CheckContext:
     encoder: Encoder
     calibration: Calibration
     settings: dict[str, object] = field(default_factory=dict)
+    # Whole-document readings a check makes once per comparison and reuses for every pair.
+    analyses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
