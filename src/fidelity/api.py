@@ -95,8 +95,9 @@ def _refuse_two_languages(text: str, segments: tuple[Segment, ...], name: str) -
     if len(segments) < 4:
         return
     middle = len(segments) // 2
-    first = text[segments[0].start : segments[middle - 1].end]
-    second = text[segments[middle].start : segments[-1].end]
+    # Language identification reads a few thousand characters; so does this test.
+    first = text[segments[0].start : segments[middle - 1].end][:4000]
+    second = text[segments[middle].start : segments[-1].end][-4000:]
     if min(sum(ch.isalpha() for ch in first), sum(ch.isalpha() for ch in second)) < 80:
         return
     first_lang = detect_language(first, name)
