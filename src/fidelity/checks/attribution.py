@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
-from fidelity.checks.entities import Mention, find_gazetteer, find_names, name_found
+from fidelity.checks.entities import (
+    Mention,
+    find_gazetteer,
+    find_names,
+    initial_names,
+    name_found,
+)
 from fidelity.model import Document, Finding, Severity
 
 # Reporting verbs and markers, lower case; a cue may be several words. The speaker stands
@@ -72,26 +78,30 @@ def _cue_pattern(lang: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _mentions(text: str, lang: str, document: Document | None) -> list[Mention]:
+def _mentions(
+    text: str, lang: str, document: Document | None, initials: frozenset[str]
+) -> list[Mention]:
     places = find_gazetteer(text, lang)
-    names = find_names(
-        text, lang, document, [(m.start, m.end) for m in places], rare_initials=True
-    )
+    names = find_names(text, lang, document, [(m.start, m.end) for m in places], initials)
     return sorted([*places, *names], key=lambda m: m.start)
 
 
 def find_attributions(
-    text: str, lang: str, document: Document | None = None
+    text: str,
+    lang: str,
+    document: Document | None = None,
+    initials: frozenset[str] = frozenset(),
 ) -> list[Attribution]:
     """Each reporting cue with the name or organisation it gives the claim to. The document
-    the text comes from tells a name that opens a sentence from an ordinary capital."""
+    the text comes from, and `initials` (`entities.initial_names`), tell a name that opens a
+    sentence from an ordinary capital."""
     pattern = _cue_pattern(lang)
     if pattern is None:
         return []
     cues = list(pattern.finditer(text))
     if not cues:
         return []
-    mentions = _mentions(text, lang, document)
+    mentions = _mentions(text, lang, document, initials)
     found = []
     for cue in cues:
         speaker = _nearest(text, mentions, cue.start(), cue.end())
@@ -133,13 +143,16 @@ def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]
     if not pair.original_segments or not pair.version_segments:
         return []
     o_lang, v_lang = context.original.lang, context.version.lang
-    o_said = find_attributions(pair.original_text, o_lang, context.original)
-    v_said = find_attributions(pair.version_text, v_lang, context.version)
+    o_text, v_text = pair.original_text, pair.version_text
+    o_initials = initial_names(o_text, o_lang, v_text, v_lang)
+    v_initials = initial_names(v_text, v_lang, o_text, o_lang)
+    o_said = find_attributions(o_text, o_lang, context.original, o_initials)
+    v_said = find_attributions(v_text, v_lang, context.version, v_initials)
     if not o_said or not v_said:
         return []  # a pronoun or a title carries the claim on one side: nothing to compare
     o_speakers = [a.speaker for a in o_said]
     v_speakers = [a.speaker for a in v_said]
-    o_named = _mentions(pair.original_text, o_lang, context.original)
+    o_named = _mentions(o_text, o_lang, context.original, o_initials)
     findings = []
     for attribution in v_said:
         speaker = attribution.speaker

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.entities import find_names, normalise_name
+from fidelity.checks.entities import find_names, initial_names, normalise_name
 from fidelity.model import Document, Finding, Severity, Span
 
 # Given names this similar (after transliteration) are spellings of one name: "Sergei",
@@ -38,11 +38,13 @@ class Clash:
     kind: str  # "given name" or "spelling"
 
 
-def _full_names(doc: Document) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, text, given-name key, surname key) of every two-or-more-word name."""
+def _full_names(doc: Document, other: Document) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, text, given-name key, surname key) of every two-or-more-word name; the
+    other document confirms a given name that opens a sentence."""
     names = []
     for segment in doc.segments:
-        for mention in find_names(segment.text, doc.lang, doc, rare_initials=True):
+        initials = initial_names(segment.text, doc.lang, other.text, other.lang)
+        for mention in find_names(segment.text, doc.lang, doc, None, initials):
             words = mention.text.split()
             if len(words) < 2 or not all(w[:1].isupper() for w in (words[0], words[-1])):
                 continue
@@ -54,10 +56,10 @@ def _full_names(doc: Document) -> list[tuple[int, int, str, str, str]]:
     return names
 
 
-def _names_by_surname(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
+def _names_by_surname(doc: Document, other: Document) -> dict[str, tuple[set[str], set[str]]]:
     """Per surname key: the given-name keys and the spellings of the surname."""
     by_surname: dict[str, tuple[set[str], set[str]]] = {}
-    for _start, _end, text, given, surname in _full_names(doc):
+    for _start, _end, text, given, surname in _full_names(doc, other):
         givens, spellings = by_surname.setdefault(surname, (set(), set()))
         givens.add(given)
         spellings.add(text.split()[-1])
@@ -69,10 +71,10 @@ def find_clashes(version: Document, original: Document) -> list[Clash]:
     (transliteration makes every cased script comparable)."""
     if version.lang not in _UNINFLECTED | {"ru", "uk", "pl"}:
         return []
-    in_original = _names_by_surname(original)
+    in_original = _names_by_surname(original, version)
     first_seen: dict[str, tuple[str, str]] = {}  # surname key -> (given key, full name)
     clashes = []
-    for start, end, text, given, surname in _full_names(version):
+    for start, end, text, given, surname in _full_names(version, original):
         if surname not in first_seen:
             first_seen[surname] = (given, text)
             continue

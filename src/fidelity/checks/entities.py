@@ -458,7 +458,9 @@ _STOPWORD_TEXT = """
     revolution révolution revolución empire empire imperio age era premier course
     cross crescent red green blue black white new great grand royal saint st santa san
     council conseil institution network réseau red centre channel radio television
-    télévision televisión tv newspaper magazine agency"""
+    télévision televisión tv newspaper magazine agency asuntos exteriores relaciones
+    affaires étrangères esteri esteri negócios estrangeiros exterior exteriors external
+    externes hacienda trésor treasury tesoro viceministro viceministra vicepresidente"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _RU_STOP_STEMS = (
     "министр", "министерств", "мид", "президент", "премьер", "правительств", "агентств",
@@ -595,8 +597,14 @@ _WORD_START = re.compile(r"(?<!\w)\w")
 
 def find_gazetteer(text: str, lang: str) -> list[Mention]:
     """Countries, organisations and cities, as identifiers."""
+    return list(_gazetteer_mentions(text, lang))
+
+
+# The entity and attribution checks read the same sentences: each is read once.
+@lru_cache(maxsize=8192)
+def _gazetteer_mentions(text: str, lang: str) -> tuple[Mention, ...]:
     if lang not in LANGS and lang not in {"uk", "pl", "nl"}:
-        return []
+        return ()
     patterns, meaning = _gazetteer_index(lang)
     starts = range(len(text)) if lang == "zh" else [m.start() for m in _WORD_START.finditer(text)]
     found: list[Mention] = []
@@ -619,7 +627,7 @@ def find_gazetteer(text: str, lang: str) -> list[Mention]:
             found.append(Mention(m.start(), m.end(), m.group(0), identifier, kind))
             reached = m.end()
             break
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------------------
@@ -683,17 +691,15 @@ def find_names(
     lang: str,
     document: Document | None = None,
     masked: list[tuple[int, int]] | None = None,
-    rare_initials: bool = False,
+    initials: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     """Runs of capitalised words that look like names of people or places: titles and
     institution words cut a run, and a sentence's first word counts only if the document
-    capitalises it elsewhere too (or, with `rare_initials`, if it is no common word of the
-    language: "Peskov said" opens a sentence with a name, "Officials said" does not)."""
+    capitalises it elsewhere too, or if it is one of `initials` (see `initial_names`)."""
     if lang not in _CASED:
         return []
     known = _mid_sentence_capitals(document.text) if document is not None else frozenset()
-    if rare_initials:
-        known = known | _rare_initials(text, lang)
+    known = known | initials
     calendar = _calendar_words(lang)
     blocked = masked or []
     runs: list[list[tuple[int, int, str]]] = []
@@ -738,34 +744,32 @@ def find_names(
 COMMON_WORD_ZIPF = 4.5
 
 
-def _rare_initials(text: str, lang: str) -> frozenset[str]:
-    """Sentence-initial words that are names: rare in the language, or a given name with a
-    capitalised word after it ("Paul Martin said")."""
+def initial_names(text: str, lang: str, other: str, other_lang: str) -> frozenset[str]:
+    """Sentence-initial words of `text` that are names: rare in the language ("Peskov said"
+    opens with a name, "Officials said" does not), or named in `other`, the text it is
+    compared with, in any script ("Paul Martin said", where the original names Paul Martin;
+    "Según Belova" is no name: nothing in the original spells "Según")."""
     from wordfreq import zipf_frequency
 
-    initials = set()
+    names = set()
     for m in _WORD.finditer(text):
         word = m.group(0)
         if not word[0].isupper() or _is_stop(word, lang):
             continue
         if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
             continue
-        following = _NEXT_CAPITAL.match(text, m.end())
         try:
             common = zipf_frequency(word, lang, wordlist="small") >= COMMON_WORD_ZIPF
         except LookupError:
-            common = True  # no word list: keep the document-wide rule
-        named_after = (
-            following is not None
-            and following.group(1)[0].isupper()
-            and not _is_stop(following.group(1), lang)
-        )
-        if not common or named_after:
-            initials.add(word)
-    return frozenset(initials)
-
-
-_NEXT_CAPITAL = re.compile(r"[ \u00a0]+([^\W\d_][^\W\d_'’\-]*)")
+            common = True  # no word list: only the other text can tell
+        if not common:
+            names.add(word)
+        elif other_lang == lang:
+            if word in _mid_sentence_capitals(other):  # "officials" is in any English text
+                names.add(word)
+        elif name_found(word, other, other_lang):
+            names.add(word)
+    return frozenset(names)
 
 
 @lru_cache(maxsize=65536)
