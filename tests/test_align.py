@@ -98,3 +98,55 @@ def test_an_unrelated_sentence_merged_into_a_bead_is_split_off_unless_a_fragment
     assert [p.to_list() for p in pieces] == [[[0], [0]], [[], [1]]]
     kept = _split_unrendered(bead, original, version, [60], [60, 5])
     assert kept == [bead]
+
+
+def test_banded_dp_matches_a_cell_by_cell_reference() -> None:
+    """The whole-row DP (insertions as a running maximum) finds the same best scores as the
+    plain recurrence over every cell and bead shape."""
+    from fidelity.align import BEADS, SKIP_SCORE, _band, _bead_gains, _forward, _Grid, _span_vectors
+
+    original = _document(40)
+    rows = [original[0] + original[1], *original[2:20], _document(1, seed=7)[0], *original[23:]]
+    version = _noisy(np.array(rows))
+    lengths_o, lengths_v = [30 + 7 * (i % 5) for i in range(40)], [40] * len(version)
+    lows, highs = _band(original, version, CALIBRATION)
+    assert max(h - low for low, h in zip(lows, highs, strict=True)) < len(version) // 2
+    grid = _Grid(np.array(lows), np.array(highs))
+    gains = _bead_gains(
+        grid,
+        _span_vectors(original, lengths_o),
+        _span_vectors(version, lengths_v),
+        lengths_o,
+        lengths_v,
+        CALIBRATION,
+    )
+    score, _ = _forward(grid, gains)
+
+    expected: dict[tuple[int, int], float] = {(0, 0): 0.0}
+    for i in range(len(original) + 1):
+        for j in range(lows[i], highs[i] + 1):
+            for b, (k, length) in enumerate(BEADS):
+                pi, pj = i - k, j - length
+                if pi < 0 or (pi, pj) not in expected or not lows[pi] <= pj <= highs[pi]:
+                    continue
+                gain = SKIP_SCORE if k == 0 else gains[b, i, j - lows[i]]
+                best = expected.get((i, j), -np.inf)
+                expected[(i, j)] = max(best, expected[(pi, pj)] + gain)
+    for (i, j), value in expected.items():
+        assert score[i, j - lows[i]] == pytest.approx(value, abs=1e-9)
+    assert np.isinf(score[~grid.inside]).all()
+
+
+def test_a_stray_fragment_joins_the_bead_of_its_long_neighbour() -> None:
+    """Merged beads are scored by the length-weighted sum of their sentence vectors, as the
+    encoder would embed the joined text: a 5-character fragment barely changes what a
+    120-character sentence says, so it joins that sentence's bead instead of being left
+    over as an omission."""
+    original = _document(6)
+    fragment = _unit(original[2:3] + 1.5 * _document(1, seed=11))
+    original = np.vstack([original[:3], fragment, original[3:]])
+    version = _noisy(np.delete(original, 3, axis=0))
+    lengths_o = [120, 120, 120, 5, 120, 120, 120]
+    lengths_v = [120, 120, 125, 120, 120, 120]
+    beads = _beads(align_translation(original, version, lengths_o, lengths_v, CALIBRATION))
+    assert [[2, 3], [2]] in beads
