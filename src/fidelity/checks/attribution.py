@@ -78,6 +78,11 @@ def _cue_pattern(lang: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+def _has_cue(text: str, lang: str) -> bool:
+    pattern = _cue_pattern(lang)
+    return pattern is not None and pattern.search(text) is not None
+
+
 def _mentions(
     text: str, lang: str, document: Document | None, initials: frozenset[str]
 ) -> list[Mention]:
@@ -144,6 +149,8 @@ def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]
         return []
     o_lang, v_lang = context.original.lang, context.version.lang
     o_text, v_text = pair.original_text, pair.version_text
+    if not (_has_cue(o_text, o_lang) and _has_cue(v_text, v_lang)):
+        return []  # most sentences report no speech: decided before reading any name
     o_initials = initial_names(o_text, o_lang, v_text, v_lang)
     v_initials = initial_names(v_text, v_lang, o_text, o_lang)
     o_said = find_attributions(o_text, o_lang, context.original, o_initials)

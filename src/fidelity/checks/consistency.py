@@ -38,12 +38,14 @@ class Clash:
     kind: str  # "given name" or "spelling"
 
 
-def _full_names(doc: Document, other: Document) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, text, given-name key, surname key) of every two-or-more-word name; the
-    other document confirms a given name that opens a sentence."""
+def _full_names(doc: Document) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, text, given-name key, surname key) of every two-or-more-word name. A
+    given name that opens a sentence counts if the document writes it mid-sentence too or
+    if it is rare in the language (reading the other document for each would cost time
+    growing with the square of the length)."""
     names = []
     for segment in doc.segments:
-        initials = initial_names(segment.text, doc.lang, other.text, other.lang)
+        initials = initial_names(segment.text, doc.lang)
         for mention in find_names(segment.text, doc.lang, doc, None, initials):
             words = mention.text.split()
             if len(words) < 2 or not all(w[:1].isupper() for w in (words[0], words[-1])):
@@ -56,10 +58,10 @@ def _full_names(doc: Document, other: Document) -> list[tuple[int, int, str, str
     return names
 
 
-def _names_by_surname(doc: Document, other: Document) -> dict[str, tuple[set[str], set[str]]]:
+def _names_by_surname(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
     """Per surname key: the given-name keys and the spellings of the surname."""
     by_surname: dict[str, tuple[set[str], set[str]]] = {}
-    for _start, _end, text, given, surname in _full_names(doc, other):
+    for _start, _end, text, given, surname in _full_names(doc):
         givens, spellings = by_surname.setdefault(surname, (set(), set()))
         givens.add(given)
         spellings.add(text.split()[-1])
@@ -71,10 +73,10 @@ def find_clashes(version: Document, original: Document) -> list[Clash]:
     (transliteration makes every cased script comparable)."""
     if version.lang not in _UNINFLECTED | {"ru", "uk", "pl"}:
         return []
-    in_original = _names_by_surname(original, version)
+    in_original = _names_by_surname(original)
     first_seen: dict[str, tuple[str, str]] = {}  # surname key -> (given key, full name)
     clashes = []
-    for start, end, text, given, surname in _full_names(version, original):
+    for start, end, text, given, surname in _full_names(version):
         if surname not in first_seen:
             first_seen[surname] = (given, text)
             continue

@@ -744,13 +744,13 @@ def find_names(
 COMMON_WORD_ZIPF = 4.5
 
 
-def initial_names(text: str, lang: str, other: str, other_lang: str) -> frozenset[str]:
+def initial_names(
+    text: str, lang: str, other: str = "", other_lang: str | None = None
+) -> frozenset[str]:
     """Sentence-initial words of `text` that are names: rare in the language ("Peskov said"
     opens with a name, "Officials said" does not), or named in `other`, the text it is
     compared with, in any script ("Paul Martin said", where the original names Paul Martin;
     "Según Belova" is no name: nothing in the original spells "Según")."""
-    from wordfreq import zipf_frequency
-
     names = set()
     for m in _WORD.finditer(text):
         word = m.group(0)
@@ -758,18 +758,26 @@ def initial_names(text: str, lang: str, other: str, other_lang: str) -> frozense
             continue
         if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
             continue
-        try:
-            common = zipf_frequency(word, lang, wordlist="small") >= COMMON_WORD_ZIPF
-        except LookupError:
-            common = True  # no word list: only the other text can tell
-        if not common:
+        if not _common_word(word, lang):
             names.add(word)
-        elif other_lang == lang:
+        elif not other:
+            continue
+        elif other_lang in (None, lang):
             if word in _mid_sentence_capitals(other):  # "officials" is in any English text
                 names.add(word)
         elif name_found(word, other, other_lang):
             names.add(word)
     return frozenset(names)
+
+
+@lru_cache(maxsize=65536)
+def _common_word(word: str, lang: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, lang, wordlist="small") >= COMMON_WORD_ZIPF
+    except LookupError:
+        return True  # no word list: only the other text can tell
 
 
 @lru_cache(maxsize=65536)
