@@ -59,3 +59,19 @@ def test_two_people_of_one_family_in_the_original_too() -> None:
         "es",
     )
     assert findings == []
+
+
+def test_versions_of_an_uncased_original_are_read_too() -> None:
+    """Chinese has no capitals to find names by: the original's names are not read (and
+    reading them must not fail), the version's still are."""
+    original = "国家统计局局长王明说，经济增长了5%。王明还说，就业稳定。"
+
+    def consistency(version: str) -> list[str]:
+        report = fidelity.check(original, [version], lang_original="zh", lang_version="en",
+                                mode="translation", checks=["consistency"])
+        return [f.version_span.text for f in report.versions[0].findings if f.version_span]
+
+    assert consistency("Wang Ming, head of the statistics bureau, said the economy grew by "
+                       "5%. Wang Ming also said employment was stable.") == []
+    assert consistency("Wang Ming, head of the statistics bureau, said the economy grew by "
+                       "5%. Li Ming also said employment was stable.") == ["Li Ming"]

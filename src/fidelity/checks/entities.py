@@ -751,6 +751,8 @@ def initial_names(
     opens with a name, "Officials said" does not), or named in `other`, the text it is
     compared with, in any script ("Paul Martin said", where the original names Paul Martin;
     "Según Belova" is no name: nothing in the original spells "Según")."""
+    if lang not in _CASED:
+        return frozenset()  # no capitals to read (and no word list without extra packages)
     names = set()
     for m in _WORD.finditer(text):
         word = m.group(0)
@@ -776,8 +778,8 @@ def _common_word(word: str, lang: str) -> bool:
 
     try:
         return zipf_frequency(word, lang, wordlist="small") >= COMMON_WORD_ZIPF
-    except LookupError:
-        return True  # no word list: only the other text can tell
+    except (LookupError, ImportError):
+        return True  # no word list (or its tokenizer is not installed): only context tells
 
 
 @lru_cache(maxsize=65536)
