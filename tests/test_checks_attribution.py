@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fidelity
 from fidelity.checks.attribution import find_attributions
-from fidelity.checks.entities import initial_names
+from fidelity.checks.entities import initial_names, name_index
 from fidelity.model import Finding
 
 
@@ -18,15 +18,15 @@ def test_speakers_before_after_and_beside_an_apposition() -> None:
     text = ("Peskov said the talks would go on. The risk is high, according to Interfax. "
             "Sergei Naryshkin, the director of Russia’s intelligence service, said so too. "
             "“It is over,” said Maria Zakharova.")
-    initials = initial_names(text, "en", "", "en")
+    initials = initial_names(text, "en")
     speakers = [a.speaker.text for a in find_attributions(text, "en", None, initials)]
     assert speakers == ["Peskov", "Interfax", "Sergei Naryshkin", "Maria Zakharova"]
 
 
 def test_a_pronoun_or_a_common_word_is_no_speaker() -> None:
     text = "He said the talks would go on. Officials said so."
-    assert initial_names(text, "en", text, "en") == frozenset()
-    assert find_attributions(text, "en", None, initial_names(text, "en", text, "en")) == []
+    assert initial_names(text, "en", name_index(text, "en")) == frozenset()
+    assert find_attributions(text, "en", None, initial_names(text, "en", name_index(text, "en"))) == []
 
 
 def test_a_claim_moved_to_a_person_the_original_names() -> None:

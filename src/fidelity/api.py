@@ -44,7 +44,7 @@ from fidelity.model import (
     Signature,
     VersionReport,
 )
-from fidelity.score import fidelity_score
+from fidelity.score import fidelity_score, load_score_weights
 from fidelity.segment import segment_lines, segment_sentences
 
 Source = str | os.PathLike[str] | Document | Url
@@ -230,6 +230,7 @@ def check(
         calibration="+".join(calibrations),
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         checks=tuple(names),
+        score=load_score_weights().source,
     )
     return Report(original_doc, tuple(reports), threshold, signature)
 

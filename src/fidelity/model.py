@@ -114,12 +114,14 @@ class Signature:
     calibration: str
     mode: str
     checks: tuple[str, ...]
+    score: str = ""  # the fitted score weights (calibration/score.json), by their source
 
     def __str__(self) -> str:
         checks = ",".join(self.checks)
+        score = f"|score:{self.score}" if self.score else ""
         return (
             f"fidelity:{self.fidelity_version}|model:{self.model}|calib:{self.calibration}"
-            f"|mode:{self.mode}|checks:{checks}"
+            f"|mode:{self.mode}|checks:{checks}{score}"
         )
 
 

@@ -27,6 +27,7 @@ from fidelity.checks.entities import (
     find_names,
     initial_names,
     name_found,
+    name_index,
 )
 from fidelity.model import Document, Finding, Severity
 
@@ -151,8 +152,8 @@ def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]
     o_text, v_text = pair.original_text, pair.version_text
     if not (_has_cue(o_text, o_lang) and _has_cue(v_text, v_lang)):
         return []  # most sentences report no speech: decided before reading any name
-    o_initials = initial_names(o_text, o_lang, v_text, v_lang)
-    v_initials = initial_names(v_text, v_lang, o_text, o_lang)
+    o_initials = initial_names(o_text, o_lang, name_index(v_text, v_lang))
+    v_initials = initial_names(v_text, v_lang, name_index(o_text, o_lang))
     o_said = find_attributions(o_text, o_lang, context.original, o_initials)
     v_said = find_attributions(v_text, v_lang, context.version, v_initials)
     if not o_said or not v_said:

@@ -1,55 +1,72 @@
-"""One person, one name: a version that calls someone by another's first name, or spells a
-name two ways, leaves the reader unsure who is meant.
+"""One person, one name: a version that calls someone by another's given name, or spells a
+surname two ways, leaves the reader unsure who is meant.
 
-Read across the whole version, as Xbench's consistency checks read a translation memory:
-people's full names (a given name and a surname, from the entity check's reader) are grouped
-by surname; a surname that comes with two different given names is one person called by
-another's name, unless the original too names two people so (relatives, namesakes). In
-languages that do not inflect names, one surname written two ways ("Naryshkin",
-"Narishkin") is reported as well, again only where the original is consistent.
+Read across whole documents, as Xbench's consistency checks read a translation memory:
+people's full names (a given name and a surname, from the entity check's reader) are taken
+from both texts and compared by surname after transliteration. A version's full name whose
+given name matches none the original gives that surname ("Dmitry Naryshkin" where the
+original has only "Сергей Нарышкин") is one person called by another's name; a surname the
+version writes two ways ("Naryshkin", "Narishkin") is reported in languages that do not
+inflect names. Only surnames the original names with a given name are judged, so names of
+things ("British Pound", "High Middle Ages") and originals whose names we cannot read
+(Chinese, Arabic) raise nothing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.entities import find_names, initial_names, normalise_name
+from fidelity.checks.entities import (
+    common_word,
+    find_names,
+    initial_names,
+    name_index,
+    normalise_name,
+    zipf,
+)
 from fidelity.model import Document, Finding, Severity, Span
 
 # Given names this similar (after transliteration) are spellings of one name: "Sergei",
 # "Sergey", "Serguei".
 SAME_GIVEN_NAME = 80
+# A surname may carry a case ending this long in an inflecting original.
+MAX_ENDING = 3
 # Cased languages whose names keep one form in every grammatical case.
 _UNINFLECTED = frozenset({"en", "fr", "es", "it", "pt", "nl"})
 
 
 @dataclass(frozen=True)
 class Clash:
-    """A name at `start`-`end` of the version that another mention of the version
-    contradicts."""
+    """A name at `start`-`end` of the version, and the name it contradicts: the original's
+    (a given name) or the version's own first spelling of the surname."""
 
     start: int
     end: int
     text: str
-    earlier: str
+    other: str
     kind: str  # "given name" or "spelling"
 
 
-def _full_names(doc: Document) -> list[tuple[int, int, str, str, str]]:
+def _full_names(doc: Document, other: Document) -> list[tuple[int, int, str, str, str]]:
     """(start, end, text, given-name key, surname key) of every two-or-more-word name. A
-    given name that opens a sentence counts if the document writes it mid-sentence too or
-    if it is rare in the language (reading the other document for each would cost time
-    growing with the square of the length)."""
+    given name that opens a sentence counts if the document writes it mid-sentence too, if
+    it is rare in the language, or if the other document names it."""
     names = []
+    elsewhere = name_index(other.text, other.lang)
     for segment in doc.segments:
-        initials = initial_names(segment.text, doc.lang)
+        initials = initial_names(segment.text, doc.lang, elsewhere) | _given_at_start(
+            segment.text, doc.lang
+        )
         for mention in find_names(segment.text, doc.lang, doc, None, initials):
             words = mention.text.split()
             if len(words) < 2 or not all(w[:1].isupper() for w in (words[0], words[-1])):
                 continue
+            if common_word(words[-1], doc.lang):
+                continue  # "British Pound", "High Middle Ages": a common word is no surname
             start = segment.start + mention.start
             names.append(
                 (start, start + len(mention.text), mention.text,
@@ -58,39 +75,62 @@ def _full_names(doc: Document) -> list[tuple[int, int, str, str, str]]:
     return names
 
 
-def _names_by_surname(doc: Document) -> dict[str, tuple[set[str], set[str]]]:
-    """Per surname key: the given-name keys and the spellings of the surname."""
-    by_surname: dict[str, tuple[set[str], set[str]]] = {}
-    for _start, _end, text, given, surname in _full_names(doc):
-        givens, spellings = by_surname.setdefault(surname, (set(), set()))
-        givens.add(given)
-        spellings.add(text.split()[-1])
+# A word this common (Zipf, wordfreq's small list) is a function word ("Según", "After",
+# "Selon"), not a given name ("John" 5.4, "Сергей" 5.2, "Jean" 5.5), even before a capital.
+FUNCTION_WORD_ZIPF = 5.55
+_FIRST_TWO = re.compile(r"\s*([^\W\d_][^\W\d_'’\-]*)[ \u00a0]+([^\W\d_][^\W\d_'’\-]*)")
+
+
+def _given_at_start(sentence: str, lang: str) -> frozenset[str]:
+    """A sentence that opens with two capitalised words opens with a full name ("Сергей
+    Нарышкин заявил") unless the first is a function word."""
+    m = _FIRST_TWO.match(sentence)
+    if m is None or not (m.group(1)[0].isupper() and m.group(2)[0].isupper()):
+        return frozenset()
+    if zipf(m.group(1), lang) >= FUNCTION_WORD_ZIPF:
+        return frozenset()
+    return frozenset({m.group(1)})
+
+
+def _names_by_surname(doc: Document, other: Document) -> dict[str, dict[str, str]]:
+    """Per surname key: each given-name key with the full name it was first written in."""
+    by_surname: dict[str, dict[str, str]] = {}
+    for _start, _end, text, given, surname in _full_names(doc, other):
+        by_surname.setdefault(surname, {}).setdefault(given, text)
     return by_surname
 
 
+def _lookup(table: dict[str, dict[str, str]], surname: str) -> dict[str, str]:
+    """The original's given names for a surname, allowing a case ending on either side
+    ("Кравцова" for "Кравцов")."""
+    found: dict[str, str] = {}
+    for key, givens in table.items():
+        short, long = sorted((key, surname), key=len)
+        if long.startswith(short) and len(long) - len(short) <= MAX_ENDING and len(short) >= 3:
+            found.update(givens)
+    return found
+
+
 def find_clashes(version: Document, original: Document) -> list[Clash]:
-    """Names of the version that an earlier mention contradicts and the original does not
-    (transliteration makes every cased script comparable)."""
+    """Names of the version that contradict the original's names for the same surname."""
     if version.lang not in _UNINFLECTED | {"ru", "uk", "pl"}:
         return []
-    in_original = _names_by_surname(original)
-    first_seen: dict[str, tuple[str, str]] = {}  # surname key -> (given key, full name)
+    in_original = _names_by_surname(original, version)
+    if not in_original:
+        return []
+    first_spelling: dict[str, str] = {}  # surname key -> the version's first full name
     clashes = []
-    for start, end, text, given, surname in _full_names(version):
-        if surname not in first_seen:
-            first_seen[surname] = (given, text)
+    for start, end, text, given, surname in _full_names(version, original):
+        original_givens = _lookup(in_original, surname)
+        if not original_givens:
             continue
-        first_given, first_text = first_seen[surname]
-        original_givens, original_spellings = in_original.get(surname, (set(), set()))
-        if fuzz.ratio(given, first_given) < SAME_GIVEN_NAME:
-            if len(original_givens) < 2:
-                clashes.append(Clash(start, end, text, first_text, "given name"))
-        elif (
-            version.lang in _UNINFLECTED
-            and text.split()[-1] != first_text.split()[-1]
-            and not (original.lang == version.lang and len(original_spellings) > 1)
-        ):
-            clashes.append(Clash(start, end, text, first_text, "spelling"))
+        if all(fuzz.ratio(given, g) < SAME_GIVEN_NAME for g in original_givens):
+            named = original_givens[min(original_givens)]
+            clashes.append(Clash(start, end, text, named, "given name"))
+            continue
+        first = first_spelling.setdefault(surname, text)
+        if version.lang in _UNINFLECTED and text.split()[-1] != first.split()[-1]:
+            clashes.append(Clash(start, end, text, first, "spelling"))
     return clashes
 
 
@@ -120,13 +160,13 @@ def _finding(
 ) -> Finding:
     if clash.kind == "given name":
         message = (
-            f"{clash.text} here, {clash.earlier} earlier in the version: "
+            f"{clash.text} here, {clash.other} in the original: "
             "one person called by another's name?"
         )
         severity = Severity.MAJOR
     else:
         message = (
-            f"{clash.text} here, {clash.earlier} earlier in the version: "
+            f"{clash.text} here, {clash.other} earlier in the version: "
             "one name spelled two ways"
         )
         severity = Severity.MINOR
@@ -137,5 +177,5 @@ def _finding(
         message=message,
         original_span=pair.original_span(context.original),
         version_span=version_span,
-        evidence={"name": clash.text, "earlier": clash.earlier, "kind": clash.kind},
+        evidence={"name": clash.text, "contradicts": clash.other, "kind": clash.kind},
     )

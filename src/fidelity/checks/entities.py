@@ -17,6 +17,7 @@ with no counterpart at all (major). Countries mentioned in one side only are not
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -744,13 +745,11 @@ def find_names(
 COMMON_WORD_ZIPF = 4.5
 
 
-def initial_names(
-    text: str, lang: str, other: str = "", other_lang: str | None = None
-) -> frozenset[str]:
+def initial_names(text: str, lang: str, elsewhere: frozenset[str] = frozenset()) -> frozenset[str]:
     """Sentence-initial words of `text` that are names: rare in the language ("Peskov said"
-    opens with a name, "Officials said" does not), or named in `other`, the text it is
-    compared with, in any script ("Paul Martin said", where the original names Paul Martin;
-    "Según Belova" is no name: nothing in the original spells "Según")."""
+    opens with a name, "Officials said" does not), or names of `elsewhere`, the `name_index`
+    of the text it is compared with ("Paul Martin said" where the original names Paul Martin;
+    "Según Belova" is no name: the original spells no "Según")."""
     if lang not in _CASED:
         return frozenset()  # no capitals to read (and no word list without extra packages)
     names = set()
@@ -760,26 +759,51 @@ def initial_names(
             continue
         if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
             continue
-        if not _common_word(word, lang):
-            names.add(word)
-        elif not other:
-            continue
-        elif other_lang in (None, lang):
-            if word in _mid_sentence_capitals(other):  # "officials" is in any English text
-                names.add(word)
-        elif name_found(word, other, other_lang):
+        if not common_word(word, lang) or _name_forms(word) & elsewhere:
             names.add(word)
     return frozenset(names)
 
 
+@lru_cache(maxsize=64)
+def name_index(text: str, lang: str) -> frozenset[str]:
+    """Transliterated forms of the words a text capitalises as names (mid-sentence, or rare
+    in its language), with a case ending or two cut off, for `initial_names` to look up in
+    constant time whatever the text's length or script."""
+    if lang not in _CASED:
+        return frozenset()
+    forms: set[str] = set()
+    known = _mid_sentence_capitals(text)
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if word[0].isupper() and (word in known or not common_word(word, lang)):
+            forms |= _name_forms(word)
+    return frozenset(forms)
+
+
+def _name_forms(word: str) -> frozenset[str]:
+    key = normalise_name(word)
+    if len(key) < 5:
+        return frozenset({key})
+    return frozenset({key, key[:-1], key[:-2]})
+
+
+def common_word(word: str, lang: str) -> bool:
+    """Whether a word is common in the language, so that its capital says more about its
+    place than about a name."""
+    return zipf(word, lang) >= COMMON_WORD_ZIPF
+
+
 @lru_cache(maxsize=65536)
-def _common_word(word: str, lang: str) -> bool:
+def zipf(word: str, lang: str) -> float:
+    """A word's frequency in the language on the Zipf scale (wordfreq's small list: words
+    below Zipf 3 count as 0); infinite where there is no list, so that nothing is taken for
+    a rare word (a name) without one."""
     from wordfreq import zipf_frequency
 
     try:
-        return zipf_frequency(word, lang, wordlist="small") >= COMMON_WORD_ZIPF
+        return float(zipf_frequency(word, lang, wordlist="small"))
     except (LookupError, ImportError):
-        return True  # no word list (or its tokenizer is not installed): only context tells
+        return math.inf  # no word list (or its tokenizer is not installed)
 
 
 @lru_cache(maxsize=65536)
