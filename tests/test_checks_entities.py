@@ -157,6 +157,11 @@ def test_dropped_full_name_in_arabic(run) -> None:
     assert finding.original_span.text == "Mariam Okafor"
 
 
+def test_translated_names_of_everyday_words_are_not_dropped_people(run) -> None:
+    assert run("Rádio Svobodná Evropa uvedlo, že jednání pokračují.", "cs",
+               "Radio Free Europe reported that the talks were continuing.", "en") == []
+
+
 def test_rereport_does_not_compare_names(run) -> None:
     assert run("Ministry spokeswoman Anna Belozerskaya told a briefing.", "en",
                "Officials said Maria Zakharova spoke.", "en", mode="rereport") == []

@@ -741,6 +741,8 @@ def find_names(
     return names
 
 
+# Words at least this common (Zipf) are everyday words: "Free", "Europe", "Middle".
+EVERYDAY_WORD_ZIPF = 5.0
 # A sentence's first word rarer than this (Zipf scale, wordfreq's small list) may be a name.
 COMMON_WORD_ZIPF = 4.5
 
@@ -1007,10 +1009,10 @@ def _compare_names(
         return []
     findings = []
     for name in o_missing:
-        if _full_name(name) and not name_found(name.text, context.version.text, v_lang):
+        if _full_name(name, o_lang) and not name_found(name.text, context.version.text, v_lang):
             findings.append(_finding(pair, context, name, None, {"kind": "name"}))
     for name in v_missing:
-        if _full_name(name) and not name_found(name.text, context.original.text, o_lang):
+        if _full_name(name, v_lang) and not name_found(name.text, context.original.text, o_lang):
             findings.append(_finding(pair, context, None, name, {"kind": "name"}))
     return findings
 
@@ -1024,7 +1026,9 @@ def _readable(lang: str) -> bool:
     return lang in _CASED or lang in _LATIN or lang == "ar"
 
 
-def _full_name(name: Mention) -> bool:
-    """A person's first and last name, the kind of name a translation always keeps."""
+def _full_name(name: Mention, lang: str) -> bool:
+    """A person's first and last name, the kind of name a translation always keeps: two
+    capitalised words, one of them no everyday word ("Radio Free Europe", "Middle East" are
+    names a translation translates)."""
     words = [w for w in _WORD.findall(name.text) if w[0].isupper()]
-    return len(words) >= 2
+    return len(words) >= 2 and any(zipf(w, lang) < EVERYDAY_WORD_ZIPF for w in words)
