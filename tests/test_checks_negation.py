@@ -136,3 +136,14 @@ def test_empty_side_gives_nothing() -> None:
     v = load_document("Il est venu.", lang="fr")
     [pair] = make_pairs(o, v, [Alignment((0,), (), None)])
     assert check_negation(pair, None) == []  # type: ignore[arg-type]
+
+
+def test_the_french_noun_pas_is_no_negation() -> None:
+    assert find_negations("à chaque pas, la corde suit", "fr") == []
+    assert find_negations("descendant à petits pas", "fr") == []
+    assert [c.text for c in find_negations("la pente pas bien raide", "fr")] == ["pas"]
+
+
+def test_french_idioms_of_ne_that_affirm() -> None:
+    assert find_negations("Cette ligne ne cesse de me fasciner.", "fr") == []
+    assert find_negations("La réponse ne tarde pas à venir.", "fr") == []

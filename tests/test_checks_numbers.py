@@ -261,3 +261,24 @@ def test_rounding_is_minor_but_false_precision_is_not(run) -> None:
     [changed] = run(check_numbers, "The fire burned 2,400 hectares.", "en",
                     "The fire burned 2,410 hectares.", "en")
     assert changed.severity.label == "critical"
+
+
+def test_a_full_hour_and_the_bare_hour_are_one_figure(run) -> None:
+    assert run(check_numbers, "Es ist 11 Uhr vormittags.", "de",
+               "Il est 11 heures du matin.", "fr") == []
+    assert len(run(check_numbers, "Es ist 11 Uhr.", "de", "Il est 12 heures.", "fr")) == 2
+
+
+def test_a_figure_kept_inside_a_code_is_rendered(run) -> None:
+    assert run(check_numbers, "an Stand 5 und Stand 7", "de", "à R5 et R7", "fr") == []
+    assert len(run(check_numbers, "an Stand 5", "de", "à R6", "fr")) == 1
+
+
+def test_a_number_grouped_differently_is_one_number(run) -> None:
+    assert run(check_numbers, "Telefon 031/433611, Fax 031/446063.", "de",
+               "téléphone 031/43 36 11, fax 031/446063.", "fr") == []
+
+
+def test_an_hour_in_words_and_in_digits(run) -> None:
+    assert run(check_numbers, "Um fünf Uhr piepst eine Uhr.", "de",
+               "A 5 heures, une montre sonne.", "fr") == []

@@ -38,11 +38,15 @@ NEGATORS: dict[str, tuple[str, ...]] = {
     "ar": (r"[وف]?لا", r"[وف]?لم", r"[وف]?لن", r"[وف]?ليس\w*", r"[وف]?لست"),
     "pl": (r"nie",),
 }
+_FR_STEP_BEFORE = ("un", "le", "les", "des", "ses", "mes", "tes", "nos", "vos", "leurs", "ce",
+                   "ces", "chaque", "petits", "premiers", "grands", "quelques", "au", "du", "à")
 # Words that negate on their own only where no plain negator does ("nunca ha dicho",
 # "aucun indice"); next to one they are concord ("no ... nunca", "n'a jamais").
 CONCORD: dict[str, tuple[str, ...]] = {
     "ru": (r"никогда", r"ничего", r"никто", r"нигде", r"ничто", r"никак\w*", r"ни"),
-    "fr": (r"pas", r"jamais", r"aucun", r"aucune", r"rien", r"nullement", r"guère"),
+    # "pas" after a determiner or "à" is the noun "step" ("à chaque pas", "à petits pas").
+    "fr": ("".join(rf"(?<!\b{d}\s)" for d in _FR_STEP_BEFORE) + r"pas", r"jamais", r"aucun",
+           r"aucune", r"rien", r"nullement", r"guère"),
     "es": (r"nunca", r"jamás", r"ningún", r"ninguna", r"ninguno", r"nada", r"nadie",
            r"tampoco", r"ni"),
     "it": (r"mai", r"nessun\w*", r"niente", r"nemmeno", r"neanche"),
@@ -76,8 +80,10 @@ MASKS: dict[str, tuple[str, ...]] = {
            r"no one else", r"nor\b"),
     "ru": (r"не только", r"не позднее", r"не позже", r"не ранее", r"не раньше", r"не более",
            r"не менее", r"не больше", r"не меньше", r"не раз", r"ни\s+\S+,\s+ни"),
+    # "ne cesse de" (keeps on), "ne tarde pas à" (soon) affirm.
     "fr": (r"non seulement", r"au plus tard", r"pas plus tard que", r"ne serait-ce",
-           r"n['’]importe", r"n['’]empêche"),
+           r"n['’]importe", r"n['’]empêche", r"ne cess\w*(?: pas)?",
+           r"n['’]a\w* (?:pas )?cessé", r"ne tard\w* pas"),
     "es": (r"no sólo", r"no solo", r"no obstante", r"no más (?:tarde )?(?:de|que)",
            r"no menos de", r"a más tardar"),
     "de": (r"nicht nur", r"nicht mehr als", r"nicht weniger als", r"nicht zuletzt",

@@ -566,10 +566,13 @@ def _convert_words(text: str, lang: str) -> str:
 
 
 def spelled_values(text: str, lang: str, figures: Sequence[Figure]) -> Counter[Decimal]:
-    """Values written as words (or as ordinals): they excuse, never accuse."""
+    """Values written as words (or as ordinals): they excuse, never accuse. A full hour in
+    words ("um fünf Uhr") excuses the bare hour ("à 5 heures")."""
     converted = _words_to_digits(normalise_digits(text), lang)
     every = Counter(f.value for f in find_figures(converted, lang))
+    every.update(t.value / 60 for t in find_times(converted) if not t.value % 60)
     hard = Counter(f.value for f in figures if not f.soft)
+    hard.update(f.value / 60 for f in figures if f.unit == "time" and not f.value % 60)
     spelled = every - hard
     spelled.update(f.value for f in figures if f.soft)
     return spelled
@@ -793,6 +796,14 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
         pool.update(f.value % 100 for f in figures if f.decade)
     o_left = [i for i in o_left if o_figures[i].unit or not _take(v_spelled, o_figures[i].value)]
     v_left = [j for j in v_left if v_figures[j].unit or not _take(o_spelled, v_figures[j].value)]
+    o_left, v_left = _hours_as_figures(o_left, v_left, o_figures, v_figures)
+    # A figure the other side keeps inside a code ("Stand 5" as "R5", "route 66" as "US66"),
+    # or groups differently ("031/433611" as "031/43 36 11").
+    o_left = [i for i in o_left if not _in_code(o_figures[i], pair.version_text)]
+    v_left = [j for j in v_left if not _in_code(v_figures[j], pair.original_text)]
+    if o_left and v_left:
+        o_left, v_left = _regrouped(o_left, v_left, o_figures, v_figures,
+                                    pair.original_text, pair.version_text)
     findings = _compare_words(pair, context, o_figures, v_figures, o_dates, v_dates)
     pairs = _pair_up(o_left, v_left, lambda i, j: _figure_score(o_figures[i], v_figures[j]))
     for i, j in _reportable(pairs, context):
@@ -808,6 +819,70 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             )
         )
     return findings
+
+
+def _hours_as_figures(
+    o_left: list[int], v_left: list[int], o_figures: list[Figure], v_figures: list[Figure]
+) -> tuple[list[int], list[int]]:
+    """A full hour on one side ("11 Uhr", "11:00") and the bare hour on the other ("11
+    heures", where "heures" may as well be a duration) are one figure."""
+    o_rest, v_rest = list(o_left), list(v_left)
+    for side, other, figures, other_figures in (
+        (o_rest, v_rest, o_figures, v_figures),
+        (v_rest, o_rest, v_figures, o_figures),
+    ):
+        for i in list(side):
+            figure = figures[i]
+            if figure.unit != "time" or figure.value % 60:
+                continue
+            hour = figure.value / 60
+            match = next((j for j in other if not other_figures[j].unit
+                          and other_figures[j].value == hour), None)
+            if match is not None:
+                side.remove(i)
+                other.remove(match)
+    return o_rest, v_rest
+
+
+def _in_code(figure: Figure, other: str) -> bool:
+    digits = format(figure.value, "f")
+    return re.search(rf"[^\W\d_]{digits}(?!\d)", other) is not None
+
+
+# Digit groups (phone and account numbers) of at least this many digits in all are compared
+# whatever their grouping: "031/433611" and "031/43 36 11" are one number.
+MIN_REGROUPED_DIGITS = 5
+_DIGIT_GROUPS = re.compile(r"\d+(?:[ \u00a0]\d+)+")
+
+
+def _regrouped(
+    o_left: list[int],
+    v_left: list[int],
+    o_figures: list[Figure],
+    v_figures: list[Figure],
+    o_text: str,
+    v_text: str,
+) -> tuple[list[int], list[int]]:
+    """Drop a figure of one side, and the pieces of the other, where the pieces written
+    together are that figure."""
+    o_rest, v_rest = list(o_left), list(v_left)
+    for wholes_left, pieces_left, wholes, pieces, piece_text in (
+        (o_rest, v_rest, o_figures, v_figures, v_text),
+        (v_rest, o_rest, v_figures, o_figures, o_text),
+    ):
+        for run in _DIGIT_GROUPS.finditer(piece_text):
+            digits = re.sub(r"\D", "", run.group(0))
+            if len(digits) < MIN_REGROUPED_DIGITS:
+                continue
+            whole = next((i for i in wholes_left
+                          if re.sub(r"\D", "", wholes[i].text) == digits), None)
+            if whole is None:
+                continue
+            wholes_left.remove(whole)
+            for j in [j for j in pieces_left
+                      if run.start() <= pieces[j].start < run.end()]:
+                pieces_left.remove(j)
+    return o_rest, v_rest
 
 
 def _compare_words(
