@@ -93,3 +93,14 @@ def test_names_of_things_ending_in_a_common_word_are_not_people() -> None:
         "ru",
     )
     assert findings == []
+
+
+def test_a_title_or_a_middle_name_before_the_given_name() -> None:
+    findings = _findings(
+        "Newt Gingrich, Rick Perry et la sénatrice Michele Bachmann ont terminé derniers. "
+        "John Kennedy a parlé.",
+        "Newt Gingrich, Rick Perry and Congresswoman Michele Bachmann finished last. "
+        "John F. Kennedy spoke.",
+        "fr",
+    )
+    assert findings == []

@@ -51,10 +51,14 @@ class Clash:
     kind: str  # "given name" or "spelling"
 
 
-def _full_names(doc: Document, other: Document) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, text, given-name key, surname key) of every two-or-more-word name. A
-    given name that opens a sentence counts if the document writes it mid-sentence too, if
-    it is rare in the language, or if the other document names it."""
+def _full_names(
+    doc: Document, other: Document
+) -> list[tuple[int, int, str, tuple[str, ...], str]]:
+    """(start, end, text, given-name keys, surname key) of every two-or-more-word name: the
+    given names are every capitalised word before the surname but initials, so a title or a
+    middle name ("Congresswoman Michele Bachmann", "John F. Kennedy") still leaves the given
+    name to compare. A given name that opens a sentence counts if the document writes it
+    mid-sentence too, if it is rare in the language, or if the other document names it."""
     names = []
     elsewhere = name_index(other.text, other.lang)
     for segment in doc.segments:
@@ -67,10 +71,14 @@ def _full_names(doc: Document, other: Document) -> list[tuple[int, int, str, str
                 continue
             if common_word(words[-1], doc.lang):
                 continue  # "British Pound", "High Middle Ages": a common word is no surname
+            given = tuple(
+                normalise_name(w) for w in words[:-1] if w[:1].isupper() and len(w.strip(".")) > 1
+            )
+            if not given:
+                continue
             start = segment.start + mention.start
             names.append(
-                (start, start + len(mention.text), mention.text,
-                 normalise_name(words[0]), normalise_name(words[-1]))
+                (start, start + len(mention.text), mention.text, given, normalise_name(words[-1]))
             )
     return names
 
@@ -95,8 +103,9 @@ def _given_at_start(sentence: str, lang: str) -> frozenset[str]:
 def _names_by_surname(doc: Document, other: Document) -> dict[str, dict[str, str]]:
     """Per surname key: each given-name key with the full name it was first written in."""
     by_surname: dict[str, dict[str, str]] = {}
-    for _start, _end, text, given, surname in _full_names(doc, other):
-        by_surname.setdefault(surname, {}).setdefault(given, text)
+    for _start, _end, text, givens, surname in _full_names(doc, other):
+        for given in givens:
+            by_surname.setdefault(surname, {}).setdefault(given, text)
     return by_surname
 
 
@@ -120,11 +129,11 @@ def find_clashes(version: Document, original: Document) -> list[Clash]:
         return []
     first_spelling: dict[str, str] = {}  # surname key -> the version's first full name
     clashes = []
-    for start, end, text, given, surname in _full_names(version, original):
+    for start, end, text, givens, surname in _full_names(version, original):
         original_givens = _lookup(in_original, surname)
         if not original_givens:
             continue
-        if all(fuzz.ratio(given, g) < SAME_GIVEN_NAME for g in original_givens):
+        if all(fuzz.ratio(given, g) < SAME_GIVEN_NAME for given in givens for g in original_givens):
             named = original_givens[min(original_givens)]
             clashes.append(Clash(start, end, text, named, "given name"))
             continue

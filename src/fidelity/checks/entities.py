@@ -461,7 +461,10 @@ _STOPWORD_TEXT = """
     council conseil institution network réseau red centre channel radio television
     télévision televisión tv newspaper magazine agency asuntos exteriores relaciones
     affaires étrangères esteri esteri negócios estrangeiros exterior exteriors external
-    externes hacienda trésor treasury tesoro viceministro viceministra vicepresidente"""
+    externes hacienda trésor treasury tesoro viceministro viceministra vicepresidente
+    congresswoman congressman senator sénateur sénatrice senadora senador representative
+    mayor maire alcalde ambassador ambassadeur embajador colonel captain lieutenant judge
+    juge rabbi pope pape king queen prince princess sheikh cheikh emir"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _RU_STOP_STEMS = (
     "министр", "министерств", "мид", "президент", "премьер", "правительств", "агентств",
