@@ -202,7 +202,8 @@ def check(
             )
         say(f"checking {version_doc.name}")
         context = CheckContext(
-            original_doc, version_doc, choice.mode, encoder, calibration, settings
+            original_doc, version_doc, choice.mode, encoder, calibration, settings,
+            alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
         findings = run_checks(pairs, context, names)

@@ -25,6 +25,8 @@ class CheckContext:
     settings: dict[str, object] = field(default_factory=dict)
     # Whole-document readings a check makes once per comparison and reuses for every pair.
     analyses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The whole alignment, for checks that judge a pair against the rest of its document.
+    alignments: tuple[Alignment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ REREPORT_CLAUSE_PERCENTILE = 1
 # Percentiles of the faithful-translation similarity distribution (calibration data) below
 # which a pair is flagged; a re-report paraphrases, so it is held to a lower bar.
 THRESHOLDS = {Severity.MAJOR: 2, Severity.MINOR: 5}
+# A document with at least this many aligned sentences sets its own level (see
+# `_document_shift`); its median may lower the thresholds to this faithful percentile at most.
+MIN_PAIRS_FOR_SHIFT = 8
+MAX_SHIFT_PERCENTILE = 5
 # A re-report paraphrases, so its sentence similarity says little; its pairs below this
 # percentile are examined clause by clause instead.
 REREPORT_EXAMINE_PERCENTILE = 10
@@ -46,8 +50,9 @@ def check_semantic(pair: AlignedPair, context: CheckContext) -> list[Finding]:
         Severity.MAJOR: configured.get("major-percentile", THRESHOLDS[Severity.MAJOR]),
         Severity.MINOR: configured.get("minor-percentile", THRESHOLDS[Severity.MINOR]),
     }
+    shift = _document_shift(context)
     for level, percentile in thresholds.items():
-        if similarity < _at_percentile(calibration, percentile):
+        if similarity < _at_percentile(calibration, percentile) + shift:
             severity = level
             break
     if severity is None:
@@ -80,11 +85,40 @@ def check_semantic(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             evidence={
                 "similarity": round(similarity, 4),
                 "faithful_percentile": round(percentile, 1),
-                "threshold": round(_at_percentile(calibration, thresholds[severity]), 4),
+                "threshold": round(_at_percentile(calibration, thresholds[severity]) + shift, 4),
+                "document_shift": round(shift, 4),
             },
             confidence=round(1 - percentile / 100, 4),
         )
     ]
+
+
+def _document_shift(context: CheckContext) -> float:
+    """How far below the calibration this document's rendered sentences sit as a whole.
+
+    The calibration comes from news sentences translated into English; a pair of two other
+    languages (Chinese and Russian), or literary prose, is rendered faithfully at lower
+    similarity throughout. Where a document has enough aligned sentences, the thresholds
+    follow its median down, by at most the distance from the calibration's median to its 5th
+    percentile: a document whose median falls further is itself suspect, and keeps that
+    bar. A document above the calibration keeps the calibration's thresholds."""
+    shift = context.analyses.get("semantic-shift")
+    if shift is None:
+        shift = context.analyses["semantic-shift"] = _shift(context)
+    return float(shift)
+
+
+def _shift(context: CheckContext) -> float:
+    similarities = [
+        a.similarity
+        for a in context.alignments
+        if a.original_ids and a.version_ids and a.similarity is not None
+    ]
+    if len(similarities) < MIN_PAIRS_FOR_SHIFT:
+        return 0.0
+    median = _at_percentile(context.calibration, 50)
+    floor = _at_percentile(context.calibration, MAX_SHIFT_PERCENTILE) - median
+    return min(0.0, max(float(np.median(similarities)) - median, floor))
 
 
 def _rereport_drift(pair: AlignedPair, context: CheckContext) -> list[Finding]:
