@@ -99,6 +99,14 @@ def check_quotes(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     return findings
 
 
+# A quote holding this share of its sentence's characters is the sentence, for similarity.
+WHOLE_SENTENCE = 0.85
+
+
+def _share(quote: Quote, text: str) -> float:
+    return len(quote.text) / max(len(text.strip()), 1)
+
+
 def _compare_quote(
     pair: AlignedPair,
     context: CheckContext,
@@ -107,11 +115,19 @@ def _compare_quote(
     version_span: Span,
 ) -> list[Finding]:
     encoder = context.encoder
+    faithful = context.calibration.faithful[FAITHFUL_QUOTE_PERCENTILE]
+    if (
+        len(o_quotes) == 1
+        and _share(quote, pair.version_text) >= WHOLE_SENTENCE
+        and _share(o_quotes[0], pair.original_text) >= WHOLE_SENTENCE
+        and (pair.similarity or 0.0) >= faithful
+    ):
+        return []  # a quote that is the whole sentence is as faithful as the sentence
     vectors = encoder.encode([quote.text] + [q.text for q in o_quotes])
     best = int(np.argmax(vectors[1:] @ vectors[0]))
     source = o_quotes[best]
     similarity = float(vectors[1 + best] @ vectors[0])
-    if similarity >= context.calibration.faithful[FAITHFUL_QUOTE_PERCENTILE]:
+    if similarity >= faithful:
         return []  # as close as a typical faithful translation: nothing to take apart
     # Content the version renders outside its quotation marks still counts as rendered:
     # quoting a fragment and paraphrasing the rest is legitimate.
