@@ -55,6 +55,8 @@ MIN_SPLIT_CHARS = 25
 # Full similarity matrices up to this many cells; beyond it, anchors come from a window.
 FULL_MATRIX_CELLS = 4_000_000
 BAND_RADIUS = 8
+# Rows of the similarity matrix computed at once when anchors come from a window.
+ANCHOR_BLOCK = 256
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def align_translation(
         if o_ids and v_ids:
             # Equal weights from here on: the bead's similarity and the split test ask whether
             # each sentence is rendered, and a short one must count as much as a long one.
-            sim = float(_unit(original[pi:i].sum(0)) @ _unit(version[pj:j].sum(0)))
+            sim = _bead_similarity(original, version, list(o_ids), list(v_ids))
         beads.append(Alignment(o_ids, v_ids, sim))
         i, j = pi, pj
     beads.reverse()
@@ -263,12 +265,12 @@ def _split_unrendered(
     one weak merge can cost less than a skip. An edge sentence of a merged bead whose removal
     raises the bead's similarity clearly is split off as an omission or addition."""
     o_ids, v_ids = list(bead.original_ids), list(bead.version_ids)
-    if not o_ids or not v_ids:
-        return [bead]
+    if len(o_ids) < 2 and len(v_ids) < 2:
+        return [bead]  # nothing to split off a one-to-one bead (or a skip)
     before: list[Alignment] = []
     after: list[Alignment] = []
     while True:
-        current = float(_unit(original[o_ids].sum(0)) @ _unit(version[v_ids].sum(0)))
+        current = _bead_similarity(original, version, o_ids, v_ids)
         best_gain, best_move = SPLIT_MARGIN, None
         for ids, is_original, lengths in (
             (o_ids, True, original_lengths),
@@ -282,7 +284,7 @@ def _split_unrendered(
                 rest = [k for k in ids if k != edge]
                 o_rest, v_rest = (rest, v_ids) if is_original else (o_ids, rest)
                 gain = (
-                    float(_unit(original[o_rest].sum(0)) @ _unit(version[v_rest].sum(0))) - current
+                    _bead_similarity(original, version, o_rest, v_rest) - current
                 )
                 if gain > best_gain:
                     best_gain, best_move = gain, (edge, is_original)
@@ -295,7 +297,7 @@ def _split_unrendered(
         ids.remove(edge)
     if not before and not after:
         return [bead]
-    similarity = float(_unit(original[o_ids].sum(0)) @ _unit(version[v_ids].sum(0)))
+    similarity = _bead_similarity(original, version, o_ids, v_ids)
     return [*before, Alignment(tuple(o_ids), tuple(v_ids), similarity), *reversed(after)]
 
 
@@ -418,13 +420,23 @@ def _windowed_anchors(
     n, m = len(original), len(version)
     radius = max(50, int(0.05 * max(n, m)))
     pairs = []
-    for i in range(n):
-        center = int(i * m / n)
-        lo, hi = max(0, center - radius), min(m, center + radius + 1)
-        sims = version[lo:hi] @ original[i]
-        j = int(sims.argmax())
-        if sims[j] >= calibration.match_threshold:
-            pairs.append((i, lo + j))
+    # Rows in blocks: one matrix product per block over the union of its rows' windows, the
+    # columns outside a row's own window masked (one product per row was most of the time
+    # of aligning 10,000 sentences).
+    for start in range(0, n, ANCHOR_BLOCK):
+        rows = np.arange(start, min(n, start + ANCHOR_BLOCK))
+        centers = (rows * m / n).astype(np.int64)
+        lows = np.maximum(0, centers - radius)
+        highs = np.minimum(m, centers + radius + 1)
+        lo, hi = int(lows.min()), int(highs.max())
+        sims = original[rows] @ version[lo:hi].T
+        columns = np.arange(lo, hi)
+        inside = (columns >= lows[:, None]) & (columns < highs[:, None])
+        sims = np.where(inside, sims, -np.inf)
+        best = sims.argmax(axis=1)
+        for row, j in zip(rows, best, strict=True):
+            if sims[row - start, j] >= calibration.match_threshold:
+                pairs.append((int(row), lo + int(j)))
     return pairs
 
 
@@ -471,7 +483,18 @@ def _merged(vectors: np.ndarray, k: int) -> np.ndarray:
     if len(vectors) < k:
         return np.zeros((0, vectors.shape[1]), dtype=np.float32)
     summed = sum(vectors[s : len(vectors) - k + 1 + s] for s in range(k))
-    return summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12)
+    norms = np.sqrt(np.einsum("ij,ij->i", summed, summed))  # a fifth of linalg.norm's time
+    return summed / np.maximum(norms, 1e-12)[:, None]
+
+
+def _bead_similarity(
+    original: np.ndarray, version: np.ndarray, o_ids: list[int], v_ids: list[int]
+) -> float:
+    """Cosine of the two sides' summed sentence vectors (rows are unit vectors already, so a
+    one-to-one bead is a plain dot product)."""
+    o = original[o_ids[0]] if len(o_ids) == 1 else _unit(original[o_ids].sum(0))
+    v = version[v_ids[0]] if len(v_ids) == 1 else _unit(version[v_ids].sum(0))
+    return float(o @ v)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
