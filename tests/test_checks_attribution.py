@@ -64,3 +64,17 @@ def test_a_speaker_with_an_apposition_in_a_french_original() -> None:
     assert [f.message for f in findings] == [
         "claim attributed to Paul Martin in the version, to Marie Dupont in the original"
     ]
+
+
+def test_an_agency_speaks_by_its_acronym_in_any_script() -> None:
+    assert [a.speaker.text for a in find_attributions("The risk is high, the SVR said.", "en")] == [
+        "SVR"
+    ]
+    findings = _findings(
+        "СВР сообщила, что Песков ошибся.",
+        "Peskov said that the SVR was wrong.",
+        "ru", "en",
+    )
+    assert [f.message for f in findings] == [
+        "claim attributed to Peskov in the version, to СВР in the original"
+    ]

@@ -61,6 +61,7 @@ _APPOSITION = re.compile(r"\s*,[^,.;:!?\"“”«»„]{1,120},\s*")
 MAX_WORDS_AFTER = 3
 _AFTER_KINDS = frozenset({"name", "org"})
 _GAP_BREAK = re.compile(r"[.;:!?\"“”«»„,]")
+_ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,5}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,17 @@ def _mentions(
     text: str, lang: str, document: Document | None, initials: frozenset[str]
 ) -> list[Mention]:
     places = find_gazetteer(text, lang)
-    names = find_names(text, lang, document, [(m.start, m.end) for m in places], initials)
-    return sorted([*places, *names], key=lambda m: m.start)
+    taken = [(m.start, m.end) for m in places]
+    names = find_names(text, lang, document, taken, initials)
+    taken += [(m.start, m.end) for m in names]
+    # Agencies speak by their acronyms ("the SVR said", "СВР сообщила"), which the name
+    # reader leaves out; compared as names, so that transliteration matches them.
+    acronyms = [
+        Mention(m.start(), m.end(), m.group(0), f"name:{m.group(0)}", "name")
+        for m in _ACRONYM.finditer(text)
+        if not any(a < m.end() and m.start() < b for a, b in taken)
+    ]
+    return sorted([*places, *names, *acronyms], key=lambda m: m.start)
 
 
 def find_attributions(
