@@ -104,3 +104,12 @@ def test_a_title_or_a_middle_name_before_the_given_name() -> None:
         "fr",
     )
     assert findings == []
+
+
+def test_a_given_name_in_another_case_and_spelling_is_the_same() -> None:
+    findings = _findings(
+        "Психолог Вероника Степанова рассказала о бойце Александре Емельяненко.",
+        "Psychologist Veronika Stepanova spoke about fighter Alexander Emelianenko.",
+        "ru",
+    )
+    assert findings == []

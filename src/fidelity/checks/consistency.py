@@ -120,6 +120,15 @@ def _lookup(table: dict[str, dict[str, str]], surname: str) -> dict[str, str]:
     return found
 
 
+def _same_given(a: str, b: str) -> bool:
+    """One given name in two spellings ("Sergei", "Sergey") or two grammatical cases
+    ("Александр", "Александре")."""
+    if fuzz.ratio(a, b) >= SAME_GIVEN_NAME:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short[:-1]) and len(long) - len(short) <= MAX_ENDING
+
+
 def find_clashes(version: Document, original: Document) -> list[Clash]:
     """Names of the version that contradict the original's names for the same surname."""
     if version.lang not in _UNINFLECTED | {"ru", "uk", "pl"}:
@@ -133,7 +142,7 @@ def find_clashes(version: Document, original: Document) -> list[Clash]:
         original_givens = _lookup(in_original, surname)
         if not original_givens:
             continue
-        if all(fuzz.ratio(given, g) < SAME_GIVEN_NAME for given in givens for g in original_givens):
+        if not any(_same_given(given, g) for given in givens for g in original_givens):
             named = original_givens[min(original_givens)]
             clashes.append(Clash(start, end, text, named, "given name"))
             continue

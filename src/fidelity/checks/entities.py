@@ -819,7 +819,7 @@ def normalise_name(word: str) -> str:
     text = anyascii(word).lower()
     text = re.sub(r"['’`ʹʺ\-\s]", "", text)
     for old, new in (("shch", "sh"), ("chzh", "zh"), ("kh", "h"), ("yu", "iu"), ("ya", "ia"),
-                     ("yo", "io"), ("ye", "ie"), ("ck", "k"), ("ph", "f"), ("y", "i"),
+                     ("yo", "io"), ("ye", "ie"), ("ck", "k"), ("ph", "f"), ("x", "ks"), ("y", "i"),
                      ("w", "v")):
         text = text.replace(old, new)
     return text
