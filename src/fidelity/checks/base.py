@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from fidelity.calibration import Calibration
 from fidelity.embed.base import Encoder
 from fidelity.model import Alignment, Document, Finding, Segment, Span
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,13 @@ class CheckContext:
     analyses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The whole alignment, for checks that judge a pair against the rest of its document.
     alignments: tuple[Alignment, ...] = ()
+
+    def analysis(self, key: str, compute: Callable[[CheckContext], T]) -> T:
+        """A whole-document reading, computed on a check's first pair and then reused for
+        every other pair of this comparison."""
+        if key not in self.analyses:
+            self.analyses[key] = compute(self)
+        return self.analyses[key]
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from rapidfuzz import fuzz
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
 from fidelity.checks.entities import (
     common_word,
+    everyday_zipf,
     find_names,
     initial_names,
     name_index,
     normalise_name,
-    zipf,
 )
 from fidelity.model import Document, Finding, Severity, Span
 
@@ -95,7 +95,7 @@ def _given_at_start(sentence: str, lang: str) -> frozenset[str]:
     m = _FIRST_TWO.match(sentence)
     if m is None or not (m.group(1)[0].isupper() and m.group(2)[0].isupper()):
         return frozenset()
-    if zipf(m.group(1), lang) >= FUNCTION_WORD_ZIPF:
+    if everyday_zipf(m.group(1), lang) >= FUNCTION_WORD_ZIPF:
         return frozenset()
     return frozenset({m.group(1)})
 
@@ -158,10 +158,7 @@ def check_consistency(pair: AlignedPair, context: CheckContext) -> list[Finding]
         return []
     first, last = pair.version_segments[0].start, pair.version_segments[-1].end
     findings = []
-    clashes = context.analyses.get("consistency")
-    if clashes is None:  # read the whole version once per comparison, not once per pair
-        clashes = context.analyses["consistency"] = find_clashes(context.version,
-                                                                 context.original)
+    clashes = context.analysis("consistency", lambda c: find_clashes(c.version, c.original))
     for clash in clashes:
         if not first <= clash.start < last:
             continue

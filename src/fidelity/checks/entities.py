@@ -27,6 +27,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
+from fidelity.checks.words import zipf
 from fidelity.model import Document, Finding, Severity
 
 LANGS = ("en", "ru", "fr", "es", "de", "it", "pt", "ar", "zh")
@@ -797,20 +798,14 @@ def _name_forms(word: str) -> frozenset[str]:
 def common_word(word: str, lang: str) -> bool:
     """Whether a word is common in the language, so that its capital says more about its
     place than about a name."""
-    return zipf(word, lang) >= COMMON_WORD_ZIPF
+    return everyday_zipf(word, lang) >= COMMON_WORD_ZIPF
 
 
-@lru_cache(maxsize=65536)
-def zipf(word: str, lang: str) -> float:
-    """A word's frequency in the language on the Zipf scale (wordfreq's small list: words
-    below Zipf 3 count as 0); infinite where there is no list, so that nothing is taken for
-    a rare word (a name) without one."""
-    from wordfreq import zipf_frequency
-
-    try:
-        return float(zipf_frequency(word, lang, wordlist="small"))
-    except (LookupError, ImportError):
-        return math.inf  # no word list (or its tokenizer is not installed)
+def everyday_zipf(word: str, lang: str) -> float:
+    """A word's Zipf frequency for telling names from everyday words: infinite where there
+    is no word list, so that nothing is taken for a rare word (a name) without one."""
+    frequency = zipf(word, lang)
+    return math.inf if frequency is None else frequency
 
 
 @lru_cache(maxsize=65536)
@@ -1041,4 +1036,4 @@ def _full_name(name: Mention, lang: str) -> bool:
     capitalised words, one of them no everyday word ("Radio Free Europe", "Middle East" are
     names a translation translates)."""
     words = [w for w in _WORD.findall(name.text) if w[0].isupper()]
-    return len(words) >= 2 and any(zipf(w, lang) < EVERYDAY_WORD_ZIPF for w in words)
+    return len(words) >= 2 and any(everyday_zipf(w, lang) < EVERYDAY_WORD_ZIPF for w in words)

@@ -102,10 +102,7 @@ def _document_shift(context: CheckContext) -> float:
     follow its median down, by at most the distance from the calibration's median to its 5th
     percentile: a document whose median falls further is itself suspect, and keeps that
     bar. A document above the calibration keeps the calibration's thresholds."""
-    shift = context.analyses.get("semantic-shift")
-    if shift is None:
-        shift = context.analyses["semantic-shift"] = _shift(context)
-    return float(shift)
+    return context.analysis("semantic-shift", _shift)
 
 
 def _shift(context: CheckContext) -> float:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.words import zipf
 from fidelity.lang import language_name
 from fidelity.model import Finding, Severity
 
@@ -51,8 +51,6 @@ _SCRIPT_NAMES = {
 ZIPF_GAP = 2.0
 ZIPF_RARE = 3.0
 _WORD = re.compile(r"[^\W\d_]{3,}")
-# Zipf frequency of a word in a language, from one of wordfreq's word lists.
-Frequency = Callable[[str, str, str], float]
 
 
 @lru_cache(maxsize=65536)
@@ -141,50 +139,36 @@ def _foreign_runs(text: str, expected: frozenset[str]) -> list[tuple[int, int, s
 
 
 def _shared_foreign_words(pair: AlignedPair, o_lang: str, v_lang: str) -> list[re.Match[str]]:
-    frequency = _zipf()
-    if frequency is None:
-        return []
     original_words = {w.lower() for w in _WORD.findall(pair.original_text)}
     found = []
     for match in _WORD.finditer(pair.version_text):
         word = match.group(0)
         if word[0].isupper() or word.lower() not in original_words:
             continue  # names are shared across languages by design
-        if _left_untranslated(frequency, word.lower(), o_lang, v_lang):
+        if _left_untranslated(word.lower(), o_lang, v_lang):
             found.append(match)
     return found
 
 
-def _left_untranslated(frequency: Frequency, word: str, o_lang: str, v_lang: str) -> bool:
+def _left_untranslated(word: str, o_lang: str, v_lang: str) -> bool:
     """Decided on wordfreq's small lists (words of Zipf 3 and more, 20 ms to load) where they
     settle it, and on the large lists (0.3 s a language) only where they do not. A word rare
     in the original's own language too (below Zipf 3) is no sign of untranslated text."""
-    in_original = frequency(word, o_lang, "small")
+    in_original = _frequency(word, o_lang, "small")
     if in_original < ZIPF_RARE:
         return False
-    in_version = frequency(word, v_lang, "small")
+    in_version = _frequency(word, v_lang, "small")
     if in_version >= ZIPF_RARE:
         return False  # common in the version's language as well
     if in_original - ZIPF_RARE >= ZIPF_GAP:
         return True  # rare in the version's language, so the gap holds whatever it is exactly
-    return in_original - frequency(word, v_lang, "large") >= ZIPF_GAP
+    return in_original - _frequency(word, v_lang, "large") >= ZIPF_GAP
 
 
-@lru_cache(maxsize=1)
-def _zipf() -> Frequency | None:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return None
-
-    @lru_cache(maxsize=65536)
-    def frequency(word: str, lang: str, wordlist: str) -> float:
-        try:
-            return float(zipf_frequency(word, lang, wordlist=wordlist))
-        except (LookupError, ImportError, ValueError):
-            return 0.0
-
-    return frequency
+def _frequency(word: str, lang: str, wordlist: str) -> float:
+    """An unknown frequency counts as 0: with no list for the original's language, nothing
+    is reported."""
+    return zipf(word, lang, wordlist) or 0.0
 
 
 def _finding(
