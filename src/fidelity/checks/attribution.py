@@ -111,15 +111,17 @@ def find_attributions(
     """Each reporting cue with the name or organisation it gives the claim to. The document
     the text comes from, and `initials` (`entities.initial_names`), tell a name that opens a
     sentence from an ordinary capital."""
+    if not _has_cue(text, lang):
+        return []
+    return _attributions(text, lang, _mentions(text, lang, document, initials))
+
+
+def _attributions(text: str, lang: str, mentions: list[Mention]) -> list[Attribution]:
     pattern = _cue_pattern(lang)
     if pattern is None:
         return []
-    cues = list(pattern.finditer(text))
-    if not cues:
-        return []
-    mentions = _mentions(text, lang, document, initials)
     found = []
-    for cue in cues:
+    for cue in pattern.finditer(text):
         speaker = _nearest(text, mentions, cue.start(), cue.end())
         if speaker is not None:
             found.append(Attribution(speaker, cue.start(), cue.end()))
@@ -164,13 +166,15 @@ def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]
         return []  # most sentences report no speech: decided before reading any name
     o_initials = initial_names(o_text, o_lang, name_index(v_text, v_lang))
     v_initials = initial_names(v_text, v_lang, name_index(o_text, o_lang))
-    o_said = find_attributions(o_text, o_lang, context.original, o_initials)
+    o_named = _mentions(o_text, o_lang, context.original, o_initials)
+    o_said = _attributions(o_text, o_lang, o_named)
+    if not o_said:
+        return []  # a pronoun or a title carries the claim: nothing to compare
     v_said = find_attributions(v_text, v_lang, context.version, v_initials)
-    if not o_said or not v_said:
-        return []  # a pronoun or a title carries the claim on one side: nothing to compare
+    if not v_said:
+        return []
     o_speakers = [a.speaker for a in o_said]
     v_speakers = [a.speaker for a in v_said]
-    o_named = _mentions(o_text, o_lang, context.original, o_initials)
     findings = []
     for attribution in v_said:
         speaker = attribution.speaker
