@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fidelity import __version__, surface
+from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
@@ -232,6 +232,7 @@ def check(
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         checks=tuple(names),
         score=load_score_weights().source,
+        langdata=langdata.VERSION,
     )
     return Report(original_doc, tuple(reports), threshold, signature)
 

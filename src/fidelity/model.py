@@ -115,13 +115,15 @@ class Signature:
     mode: str
     checks: tuple[str, ...]
     score: str = ""  # the fitted score weights (calibration/score.json), by their source
+    langdata: str = ""  # the version of the word lists (fidelity.langdata.VERSION)
 
     def __str__(self) -> str:
         checks = ",".join(self.checks)
         score = f"|score:{self.score}" if self.score else ""
+        words = f"|langdata:{self.langdata}" if self.langdata else ""
         return (
             f"fidelity:{self.fidelity_version}|model:{self.model}|calib:{self.calibration}"
-            f"|mode:{self.mode}|checks:{checks}{score}"
+            f"|mode:{self.mode}|checks:{checks}{score}{words}"
         )
 
 
