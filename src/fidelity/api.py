@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fidelity import __version__, surface
+from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
@@ -267,6 +267,7 @@ def build_signature(
         ("mode", mode),
         ("split", split),
         ("checks", ",".join(checks)),
+        ("langdata", langdata.VERSION),  # the word lists' version
         ("settings", settings_fingerprint(settings)),
         (
             "glossary",
