@@ -55,6 +55,26 @@ class FailOn(StrEnum):
     never = "never"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from fidelity import __version__
+
+        typer.echo(f"fidelity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find where a translation or re-report drifted from the original."""
+
+
 def _fail(message: str) -> NoReturn:
     Console(stderr=True).print(
         f"[bold red]fidelity: error:[/] {message}", highlight=False, markup=True, soft_wrap=True
