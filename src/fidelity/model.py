@@ -126,6 +126,15 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class SkippedCheck:
+    """A check that could not judge this pair (e.g. no word list for its languages): a
+    reader must know that silence from it means "not looked at", not "fine"."""
+
+    check: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class VersionReport:
     document: Document
     mode: str
@@ -135,6 +144,10 @@ class VersionReport:
     score: float
     model: str
     metrics: dict[str, object] = field(default_factory=dict)
+    skipped_checks: tuple[SkippedCheck, ...] = ()
+    # Findings matching the baseline (accepted earlier): out of `findings`, the score and the
+    # verdict, and reported only as a count.
+    suppressed: tuple[Finding, ...] = ()
 
     @property
     def worst(self) -> Severity | None:
