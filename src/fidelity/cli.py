@@ -62,6 +62,26 @@ class FailOn(StrEnum):
     never = "never"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from fidelity import __version__
+
+        typer.echo(f"fidelity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find where a translation or re-report drifted from the original."""
+
+
 def _fail(message: str) -> NoReturn:
     Console(stderr=True).print(
         f"[bold red]fidelity: error:[/] {message}", highlight=False, markup=True, soft_wrap=True
@@ -110,15 +130,17 @@ def _checks(option: str | None, settings: Settings) -> list[str] | None:
 
 
 def _write(output: Path | None, content: str) -> None:
-    if output is None:
+    from fidelity.io.atomic import is_stdout, write_text_atomic
+
+    if is_stdout(output):
         sys.stdout.write(content)
         return
-    from fidelity.io.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(output, content)
-    except OSError as error:
-        _fail(f"{output}: cannot write ({error.strerror})")
+    assert output is not None
+    with _user_errors():
+        try:
+            write_text_atomic(output, content)
+        except OSError as error:
+            _fail(f"{output}: cannot write ({error.strerror})")
 
 
 @app.command()
@@ -144,7 +166,13 @@ def check(
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report here (atomically; - for stdout). Never an input of the run; "
+            "a symlink is written through.",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -205,9 +233,15 @@ def check(
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
     from fidelity.config import find_settings
+    from fidelity.io.atomic import is_stdout, prepare_output
 
-    with _user_errors(), _progress(output is None or output_format != Format.text) as say:
+    with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
+        output = prepare_output(
+            output,
+            [original, *(versions or []), glossary, settings.get("glossary"), reference,
+             settings.source],
+        )
         report = run_check(
             _source(original, allow_network),
             [_source(v, allow_network) for v in versions or []],
@@ -266,8 +300,10 @@ def align(
 ) -> None:
     """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
+    from fidelity.io.atomic import prepare_output
 
     with _user_errors():
+        output = prepare_output(output, [original, version])
         result = align_documents(
             original,
             version,
@@ -320,8 +356,10 @@ def batch(
 ) -> None:
     """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
     from fidelity.batch import score_pairs
+    from fidelity.io.atomic import prepare_output
 
     with _user_errors():
+        prepare_output(output, [input_path])
         summary = score_pairs(
             input_path,
             output,

@@ -408,7 +408,7 @@ class _Indexed:
             return "-"
         last = self.segment_at(max(span.start, span.end - 1))
         label = f"s{first + 1}" if last in (None, first) else f"s{first + 1}-{last + 1}"
-        unit = getattr(self.document.segments[first], "unit_id", None)
+        unit = self.document.segments[first].unit_id
         return f"{label} id {unit}" if unit else label
 
 
