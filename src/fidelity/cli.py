@@ -48,11 +48,38 @@ class Format(StrEnum):
     html = "html"
 
 
+class Show(StrEnum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    all = "all"
+
+
 class FailOn(StrEnum):
     critical = "critical"
     major = "major"
     minor = "minor"
     never = "never"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from fidelity import __version__
+
+        typer.echo(f"fidelity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find where a translation or re-report drifted from the original."""
 
 
 def _fail(message: str) -> NoReturn:
@@ -103,15 +130,17 @@ def _checks(option: str | None, settings: Settings) -> list[str] | None:
 
 
 def _write(output: Path | None, content: str) -> None:
-    if output is None:
+    from fidelity.io.atomic import is_stdout, write_text_atomic
+
+    if is_stdout(output):
         sys.stdout.write(content)
         return
-    from fidelity.io.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(output, content)
-    except OSError as error:
-        _fail(f"{output}: cannot write ({error.strerror})")
+    assert output is not None
+    with _user_errors():
+        try:
+            write_text_atomic(output, content)
+        except OSError as error:
+            _fail(f"{output}: cannot write ({error.strerror})")
 
 
 @app.command()
@@ -137,7 +166,13 @@ def check(
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report here (atomically; - for stdout). Never an input of the run; "
+            "a symlink is written through.",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -163,8 +198,15 @@ def check(
         str | None, typer.Option(help="Language of the versions (default: detected).")
     ] = None,
     show_all: Annotated[
-        bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
+        bool, typer.Option("--all", help="Also list every aligned pair, with or without findings.")
     ] = False,
+    show: Annotated[
+        Show | None,
+        typer.Option(
+            help="Findings to list in the text report, this severity and worse "
+            "[default: those that reach --fail-on, and a count of the rest]."
+        ),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
     glossary: Annotated[
         Path | None,
@@ -191,9 +233,15 @@ def check(
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
     from fidelity.config import find_settings
+    from fidelity.io.atomic import is_stdout, prepare_output
 
-    with _user_errors(), _progress(output is None or output_format != Format.text) as say:
+    with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
+        output = prepare_output(
+            output,
+            [original, *(versions or []), glossary, settings.get("glossary"), reference,
+             settings.source],
+        )
         report = run_check(
             _source(original, allow_network),
             [_source(v, allow_network) for v in versions or []],
@@ -223,13 +271,16 @@ def check(
 
         _write(output, render_html(report))
     else:
+        from fidelity.model import Severity
         from fidelity.report import render_text
 
+        least = None if show is None else Severity.parse("minor" if show == "all" else show)
         if output is None:
-            render_text(report, Console(), show_all=show_all)
+            render_text(report, Console(), show_all=show_all, show=least)
         else:
             buffer = io.StringIO()
-            render_text(report, Console(file=buffer, width=140, color_system=None), show_all)
+            plain = Console(file=buffer, width=140, color_system=None)
+            render_text(report, plain, show_all=show_all, show=least)
             _write(output, buffer.getvalue())
     raise typer.Exit(1 if report.failed else 0)
 
@@ -249,8 +300,10 @@ def align(
 ) -> None:
     """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
+    from fidelity.io.atomic import prepare_output
 
     with _user_errors():
+        output = prepare_output(output, [original, version])
         result = align_documents(
             original,
             version,
@@ -264,10 +317,16 @@ def align(
     if output_format == Format.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
-    lines = [f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}"]
+    from fidelity.report.text import sentence_label
+
+    lines = [
+        f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}",
+        "# original ↔ version sentences, counted from 1 (JSON ids count from 0); similarity",
+    ]
     for bead in result.alignments:
         similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
-        lines.append(f"{list(bead.original_ids)}:{list(bead.version_ids)}{similarity}")
+        pair = f"{sentence_label(bead.original_ids)} ↔ {sentence_label(bead.version_ids)}"
+        lines.append(f"{pair}{similarity}")
     _write(output, "\n".join(lines) + "\n")
 
 
@@ -297,8 +356,10 @@ def batch(
 ) -> None:
     """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
     from fidelity.batch import score_pairs
+    from fidelity.io.atomic import prepare_output
 
     with _user_errors():
+        prepare_output(output, [input_path])
         summary = score_pairs(
             input_path,
             output,
