@@ -69,7 +69,7 @@ def test_csv_has_one_row_per_finding_with_both_sentences_marked(tmp_path: Path) 
     number = next(r for r in rows if r["check"] == "number" and "version.en" in r["version"])
     assert "⟦4 200⟧ hectares" in number["original_text"]
     assert "⟦2,400⟧ hectares" in number["version_text"]
-    assert number["original_segments"] == number["version_segments"] == "2"  # from 1
+    assert number["original_segments"] == number["version_segments"] == "s2"  # from 1
     assert number["severity"] == "critical"
     original = report.original.text
     assert original[int(number["original_start"]) : int(number["original_end"])] == "4 200"
@@ -162,13 +162,13 @@ def test_xlsx_needs_a_file_or_a_pipe() -> None:
 def test_align_shows_each_bead_with_its_sentences(tmp_path: Path) -> None:
     args = ["align", str(CASE / "original.fr.txt"), str(CASE / "version.en.txt")]
     text = runner.invoke(app, args).stdout
-    assert "1 ↔ 1" in text
+    assert "s1 ↔ s1  0." in text
     assert "  original  BORDEAUX, 12 août" in text
     assert "  version   BORDEAUX, Aug 12" in text
     assert "(omitted: no rendering in the version)" in text
     markdown = runner.invoke(app, [*args, "--format", "md"]).stdout
     assert markdown.startswith("# Sentence alignment")
-    assert "| 1 | 1 | 0." in markdown and "BORDEAUX, Aug 12" in markdown
+    assert "| s1 | s1 | 0." in markdown and "BORDEAUX, Aug 12" in markdown
     out = tmp_path / "align.html"
     assert runner.invoke(app, [*args, "--format", "html", "-o", str(out)]).exit_code == 0
     page = lxml_html.fromstring(out.read_text(encoding="utf-8"))

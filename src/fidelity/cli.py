@@ -57,6 +57,13 @@ class AlignFormat(StrEnum):
     html = "html"
 
 
+class Show(StrEnum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    all = "all"
+
+
 class FailOn(StrEnum):
     critical = "critical"
     major = "major"
@@ -216,8 +223,15 @@ def check(
         str | None, typer.Option(help="Language of the versions (default: detected).")
     ] = None,
     show_all: Annotated[
-        bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
+        bool, typer.Option("--all", help="Also list every aligned pair, with or without findings.")
     ] = False,
+    show: Annotated[
+        Show | None,
+        typer.Option(
+            help="Findings to list in the text report, this severity and worse "
+            "[default: those that reach --fail-on, and a count of the rest]."
+        ),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
     glossary: Annotated[
         Path | None,
@@ -292,13 +306,16 @@ def check(
 
         _write_bytes(output, render_xlsx(report))
     else:
+        from fidelity.model import Severity
         from fidelity.report import render_text
 
+        least = None if show is None else Severity.parse("minor" if show == "all" else show)
         if output is None:
-            render_text(report, Console(), show_all=show_all)
+            render_text(report, Console(), show_all=show_all, show=least)
         else:
             buffer = io.StringIO()
-            render_text(report, Console(file=buffer, width=140, color_system=None), show_all)
+            plain = Console(file=buffer, width=140, color_system=None)
+            render_text(report, plain, show_all=show_all, show=least)
             _write(output, buffer.getvalue())
     raise typer.Exit(1 if report.failed else 0)
 

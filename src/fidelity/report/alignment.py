@@ -43,7 +43,7 @@ def render_alignment_text(aligned: AlignedDocuments) -> str:
     """One block per bead: `3 ↔ 3  0.912`, then the original and the version sentences."""
     original, version = aligned.original, aligned.version
     lines = [f"# {line}" for line in _heading(aligned)]
-    lines.append("# sentences numbered from 1; similarity after the numbers")
+    lines.append("# original ↔ version sentences, from 1 (JSON ids count from 0); similarity")
     for bead in aligned.alignments:
         label = (
             f"{segment_label(original, bead.original_ids)} ↔ "
@@ -80,7 +80,7 @@ def render_alignment_markdown(aligned: AlignedDocuments) -> str:
             f"| {_cell(segment_label(version, bead.version_ids))} | {_similarity(bead)} "
             f"| {o_text} | {v_text} |"
         )
-    lines += ["", f"Sentences numbered from 1. Model: {_code(aligned.model)}", ""]
+    lines += ["", f"Sentences from 1 (JSON ids count from 0). Model: {_code(aligned.model)}", ""]
     return "\n".join(lines)
 
 
