@@ -52,6 +52,15 @@ class Format(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class AlignFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+    html = "html"
 
 
 class Show(StrEnum):
@@ -155,6 +164,22 @@ def _write(output: Path | None, content: str) -> None:
     with _user_errors():
         try:
             write_text_atomic(output, content)
+        except OSError as error:
+            _fail(f"{output}: cannot write ({error.strerror})")
+
+
+def _write_bytes(output: Path | None, content: bytes) -> None:
+    from fidelity.io.atomic import is_stdout, write_bytes_atomic
+
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    with _user_errors():
+        try:
+            write_bytes_atomic(output, content)
         except OSError as error:
             _fail(f"{output}: cannot write ({error.strerror})")
 
@@ -270,6 +295,8 @@ def check(
     from fidelity.config import find_settings
     from fidelity.io.atomic import is_stdout, prepare_output
 
+    if output_format == Format.xlsx and is_stdout(output) and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
     with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
         output = prepare_output(
@@ -310,6 +337,14 @@ def check(
         from fidelity.report import render_html
 
         _write(output, render_html(report))
+    elif output_format == Format.csv:
+        from fidelity.report import render_csv
+
+        _write(output, render_csv(report))
+    elif output_format == Format.xlsx:
+        from fidelity.report import render_xlsx
+
+        _write_bytes(output, render_xlsx(report))
     else:
         from fidelity.model import Severity
         from fidelity.report import render_text
@@ -352,7 +387,7 @@ def align(
     mode: Annotated[Mode, typer.Option()] = Mode.auto,
     model: Annotated[str | None, typer.Option()] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output_format: Annotated[AlignFormat, typer.Option("--format", "-f")] = AlignFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
@@ -374,20 +409,21 @@ def align(
             lang_version=lang_version,
             cache=cache,
         )
-    if output_format == Format.json:
+    if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
-    from fidelity.report.text import sentence_label
+    from fidelity.report.alignment import (
+        render_alignment_html,
+        render_alignment_markdown,
+        render_alignment_text,
+    )
 
-    lines = [
-        f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}",
-        "# original ↔ version sentences, counted from 1 (JSON ids count from 0); similarity",
-    ]
-    for bead in result.alignments:
-        similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
-        pair = f"{sentence_label(bead.original_ids)} ↔ {sentence_label(bead.version_ids)}"
-        lines.append(f"{pair}{similarity}")
-    _write(output, "\n".join(lines) + "\n")
+    renderers = {
+        AlignFormat.text: render_alignment_text,
+        AlignFormat.md: render_alignment_markdown,
+        AlignFormat.html: render_alignment_html,
+    }
+    _write(output, renderers[output_format](result))
 
 
 @app.command()
