@@ -18,7 +18,7 @@ from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
-from fidelity.checks.base import make_pairs
+from fidelity.checks.base import make_pairs, skipped_checks
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -196,6 +196,7 @@ def check(
     models_used: list[str] = []
     calibrations: list[Calibration] = []
     modes: list[str] = []
+    checks_ran: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
@@ -214,7 +215,10 @@ def check(
             alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
-        findings = run_checks(pairs, context, names)
+        # A check that cannot judge this pair of languages is reported, not run.
+        skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
+        ran = [name for name in names if name not in {s.check for s in skipped}]
+        findings = run_checks(pairs, context, ran)
         findings.sort(key=_finding_order)
         reports.append(
             VersionReport(
@@ -226,8 +230,11 @@ def check(
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
                 metrics=_surface(original_doc, version_doc, alignments, reference_doc),
+                skipped_checks=tuple(skipped),
             )
         )
+        for name in ran:
+            _add_unique(checks_ran, name)
         _add_unique(models_used, encoder.name)
         if calibration not in calibrations:
             calibrations.append(calibration)
@@ -237,7 +244,7 @@ def check(
         calibrations=calibrations,
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         split="units" if paired is not None else split,
-        checks=names,
+        checks=[name for name in names if name in checks_ran],  # only the checks that ran
         settings=settings,
         paired=paired is not None and not realign,
     )
