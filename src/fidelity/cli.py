@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,11 +23,16 @@ from fidelity.config import Settings
 from fidelity.errors import FidelityInputError
 from fidelity.io.fetch import Url
 
+if TYPE_CHECKING:
+    from fidelity.model import Report
+
 app = typer.Typer(
     help="Find where a translation or re-report drifted from the original.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are plain: rich markup would eat "[default: auto]" and "[, ]".
+    rich_markup_mode=None,
 )
 
 
@@ -42,6 +48,15 @@ class Split(StrEnum):
 
 
 class Format(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+    html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class AlignFormat(StrEnum):
     text = "text"
     json = "json"
     md = "md"
@@ -80,6 +95,16 @@ def _options(
     ] = False,
 ) -> None:
     """Find where a translation or re-report drifted from the original."""
+
+
+def _available_checks() -> str:
+    """The registered checks and which run by default, for the help text (importing the
+    checks costs about 0.2 s of start-up)."""
+    from fidelity.checks import DEFAULT_CHECKS, REGISTRY
+
+    optional = [name for name in REGISTRY if name not in DEFAULT_CHECKS]
+    default = f"all but {', '.join(optional)}" if optional else "all"
+    return f"{', '.join(REGISTRY)} [default: {default}; a glossary adds terminology]"
 
 
 def _fail(message: str) -> NoReturn:
@@ -143,6 +168,22 @@ def _write(output: Path | None, content: str) -> None:
             _fail(f"{output}: cannot write ({error.strerror})")
 
 
+def _write_bytes(output: Path | None, content: bytes) -> None:
+    from fidelity.io.atomic import is_stdout, write_bytes_atomic
+
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    with _user_errors():
+        try:
+            write_bytes_atomic(output, content)
+        except OSError as error:
+            _fail(f"{output}: cannot write ({error.strerror})")
+
+
 @app.command()
 def check(
     original: Annotated[
@@ -179,7 +220,10 @@ def check(
         typer.Option(help="Exit 1 when a finding reaches this severity [default: major]."),
     ] = None,
     checks: Annotated[
-        str | None, typer.Option(help="Comma-separated checks to run (default: all).")
+        str | None,
+        typer.Option(
+            help=f"Comma-separated checks to run, of: {_available_checks()}."
+        ),
     ] = None,
     config: Annotated[
         Path | None,
@@ -229,12 +273,30 @@ def check(
             help="Align a bilingual file's segments afresh instead of trusting its pairing."
         ),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Accepted findings to report only as a count (JSON Lines) [default: "
+            ".fidelity-baseline.jsonl beside the settings file, else in this folder, if any]."
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Accept every finding of this run: add them to the baseline file (its "
+            "entries stay), print what was added and exit 0.",
+        ),
+    ] = False,
 ) -> None:
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
+    from fidelity.baseline import default_baseline_path, load_baseline
     from fidelity.config import find_settings
     from fidelity.io.atomic import is_stdout, prepare_output
 
+    if output_format == Format.xlsx and is_stdout(output) and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
     with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
         output = prepare_output(
@@ -242,6 +304,8 @@ def check(
             [original, *(versions or []), glossary, settings.get("glossary"), reference,
              settings.source],
         )
+        baseline_file = baseline or default_baseline_path(settings.source)
+        accepted = load_baseline(baseline_file, missing_ok=baseline is None or update_baseline)
         report = run_check(
             _source(original, allow_network),
             [_source(v, allow_network) for v in versions or []],
@@ -257,7 +321,10 @@ def check(
             realign=realign,
             reference=reference,
             settings={**settings.values, **({"glossary": str(glossary)} if glossary else {})},
+            baseline=accepted,
         )
+        if update_baseline:
+            _accept_all(baseline_file, report)
     if output_format == Format.json:
         from fidelity.report import render_json
 
@@ -270,6 +337,14 @@ def check(
         from fidelity.report import render_html
 
         _write(output, render_html(report))
+    elif output_format == Format.csv:
+        from fidelity.report import render_csv
+
+        _write(output, render_csv(report))
+    elif output_format == Format.xlsx:
+        from fidelity.report import render_xlsx
+
+        _write_bytes(output, render_xlsx(report))
     else:
         from fidelity.model import Severity
         from fidelity.report import render_text
@@ -285,6 +360,26 @@ def check(
     raise typer.Exit(1 if report.failed else 0)
 
 
+def _accept_all(baseline_file: Path, report: Report) -> NoReturn:
+    """--update-baseline: write the baseline, say what it now holds, and stop (exit 0)."""
+    from rich.text import Text
+
+    from fidelity.baseline import update_baseline
+
+    added, total = update_baseline(baseline_file, report)
+    counts = Counter(f.severity.label for v in report.versions for f in v.findings)
+    detail = ", ".join(f"{n} {label}" for label, n in counts.most_common())
+    Console(stderr=True).print(
+        Text(
+            f"{baseline_file}: accepted {added} new finding{'s' if added != 1 else ''}"
+            f"{f' ({detail})' if detail else ''}, {total} in all; later runs report them "
+            "only as a count"
+        ),
+        soft_wrap=True,
+    )
+    raise typer.Exit(0)
+
+
 @app.command()
 def align(
     original: Annotated[Path, typer.Argument(help="The original text.")],
@@ -292,7 +387,7 @@ def align(
     mode: Annotated[Mode, typer.Option()] = Mode.auto,
     model: Annotated[str | None, typer.Option()] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output_format: Annotated[AlignFormat, typer.Option("--format", "-f")] = AlignFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
@@ -314,20 +409,21 @@ def align(
             lang_version=lang_version,
             cache=cache,
         )
-    if output_format == Format.json:
+    if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
-    from fidelity.report.text import sentence_label
+    from fidelity.report.alignment import (
+        render_alignment_html,
+        render_alignment_markdown,
+        render_alignment_text,
+    )
 
-    lines = [
-        f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}",
-        "# original ↔ version sentences, counted from 1 (JSON ids count from 0); similarity",
-    ]
-    for bead in result.alignments:
-        similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
-        pair = f"{sentence_label(bead.original_ids)} ↔ {sentence_label(bead.version_ids)}"
-        lines.append(f"{pair}{similarity}")
-    _write(output, "\n".join(lines) + "\n")
+    renderers = {
+        AlignFormat.text: render_alignment_text,
+        AlignFormat.md: render_alignment_markdown,
+        AlignFormat.html: render_alignment_html,
+    }
+    _write(output, renderers[output_format](result))
 
 
 @app.command()
