@@ -144,12 +144,15 @@ def check(
     realign: bool = False,
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
+    settings_label: str = "none",
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
 
     A bilingual file (XLIFF, TMX, PO) given as `original` with no versions is checked pair
     by pair as its segments are paired, unless `realign` asks for a fresh alignment. A
-    `reference` translation adds chrF and TER of each version in its language against it."""
+    `reference` translation adds chrF and TER of each version in its language against it.
+    `settings_label` names the settings file the values came from (`Settings.label`), for
+    the signature."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -232,6 +235,7 @@ def check(
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         checks=tuple(names),
         score=load_score_weights().source,
+        settings=settings_label,
     )
     return Report(original_doc, tuple(reports), threshold, signature)
 

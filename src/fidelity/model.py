@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from fidelity.errors import printable_path
+
 
 class Severity(IntEnum):
     """Ordered so that policies can compare: a finding fails a check at or above `fail_on`."""
@@ -51,6 +53,11 @@ class Document:
     source_path: str | None = None
     lang_detected: bool = True
     encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        # A file name with bytes that are not UTF-8 must still fit every report format.
+        if self.source_path is not None:
+            object.__setattr__(self, "source_path", printable_path(self.source_path))
 
     @property
     def name(self) -> str:
@@ -115,13 +122,15 @@ class Signature:
     mode: str
     checks: tuple[str, ...]
     score: str = ""  # the fitted score weights (calibration/score.json), by their source
+    settings: str = ""  # the settings file in force, as name@hash (config.Settings.label)
 
     def __str__(self) -> str:
         checks = ",".join(self.checks)
         score = f"|score:{self.score}" if self.score else ""
+        settings = f"|settings:{self.settings}" if self.settings else ""
         return (
             f"fidelity:{self.fidelity_version}|model:{self.model}|calib:{self.calibration}"
-            f"|mode:{self.mode}|checks:{checks}{score}"
+            f"|mode:{self.mode}|checks:{checks}{score}{settings}"
         )
 
 
