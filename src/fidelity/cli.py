@@ -200,11 +200,12 @@ def _checks(option: str | None, settings: Settings) -> list[str] | None:
 
 
 def _write(output: Path | None, content: str) -> None:
-    if output is None:
+    from fidelity.io.atomic import is_stdout, write_text_atomic
+
+    if is_stdout(output):
         sys.stdout.write(content)
         return
-    from fidelity.io.atomic import write_text_atomic
-
+    assert output is not None
     try:
         write_text_atomic(output, content)
     except OSError as error:
@@ -235,7 +236,13 @@ def check(
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report here (atomically; - for stdout). Never an input of the run; "
+            "a symlink is written through.",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -289,10 +296,16 @@ def check(
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
     from fidelity.config import find_settings
+    from fidelity.io.atomic import is_stdout, prepare_output
 
     _require_stdin([original, *(versions or [])])
-    with _progress(output is None or output_format != Format.text) as say:
+    with _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
+        output = prepare_output(
+            output,
+            [original, *(versions or []), glossary, settings.get("glossary"), reference,
+             settings.source],
+        )
         report = run_check(
             _source(original, allow_network),
             [_source(v, allow_network) for v in versions or []],
@@ -352,7 +365,9 @@ def align(
 ) -> None:
     """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
+    from fidelity.io.atomic import prepare_output
 
+    output = prepare_output(output, [original, version])
     result = align_documents(
         original,
         version,
@@ -400,7 +415,9 @@ def batch(
 ) -> None:
     """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
     from fidelity.batch import score_pairs
+    from fidelity.io.atomic import prepare_output
 
+    prepare_output(output, [input_path])
     summary = score_pairs(
         input_path,
         output,
