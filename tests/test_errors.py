@@ -151,11 +151,7 @@ def test_rich_markup_and_emoji_codes_in_a_file_name_print_literally(
 
 def test_the_settings_file_used_is_named_in_the_signature(pair: tuple[str, str]) -> None:
     result = runner.invoke(app, ["check", *pair, "-f", "json"])
-    assert json.loads(result.stdout)["signature"].endswith("|settings:none")
-    Path("fidelity.toml").write_text('fail-on = "critical"\n')
-    result = runner.invoke(app, ["check", *pair, "-f", "json"])
-    signature = json.loads(result.stdout)["signature"]
-    assert "|settings:fidelity.toml@" in signature
-    Path("fidelity.toml").write_text('fail-on = "minor"\n')
-    result = runner.invoke(app, ["check", *pair, "-f", "json"])
-    assert json.loads(result.stdout)["signature"] != signature  # the content is in the hash
+    assert "|settings-file:none|" in json.loads(result.stdout)["signature"]
+    Path("desk.toml").write_text('skip-checks = ["entity"]\n')
+    result = runner.invoke(app, ["check", *pair, "-f", "json", "--config", "desk.toml"])
+    assert "|settings-file:desk.toml|" in json.loads(result.stdout)["signature"]

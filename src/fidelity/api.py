@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from fidelity import __version__, surface
+from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
@@ -31,13 +31,13 @@ from fidelity.io.bilingual import (
 )
 from fidelity.io.docx import DOCX_SUFFIXES, read_docx
 from fidelity.io.fetch import Url, fetch
+from fidelity.io.glossary import Glossary
 from fidelity.io.html import HTML_SUFFIXES, extract_article
 from fidelity.io.load import LoadedText, load_path, load_text
 from fidelity.lang import detect_language, language_name, normalise_code
 from fidelity.model import (
     Alignment,
     Document,
-    Finding,
     Report,
     Segment,
     Severity,
@@ -46,6 +46,14 @@ from fidelity.model import (
 )
 from fidelity.score import fidelity_score, load_score_weights
 from fidelity.segment import segment_lines, segment_sentences
+from fidelity.signature import (
+    alignment_fingerprint,
+    calibration_fingerprint,
+    glossary_fingerprint,
+    model_fingerprint,
+    score_fingerprint,
+    settings_fingerprint,
+)
 
 Source = str | os.PathLike[str] | Document | Url
 Progress = Callable[[str], None]
@@ -189,7 +197,7 @@ def check(
     )
     reports = []
     models_used: list[str] = []
-    calibrations: list[str] = []
+    calibrations: list[Calibration] = []
     modes: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
@@ -210,8 +218,6 @@ def check(
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
         findings = run_checks(pairs, context, names)
-        if paired is not None:
-            findings = [_with_unit_id(f, original_doc, paired.unit_ids) for f in findings]
         findings.sort(key=_finding_order)
         reports.append(
             VersionReport(
@@ -226,18 +232,61 @@ def check(
             )
         )
         _add_unique(models_used, encoder.name)
-        _add_unique(calibrations, calibration.label)
+        if calibration not in calibrations:
+            calibrations.append(calibration)
         _add_unique(modes, choice.mode if mode == "auto" else mode)
-    signature = Signature(
-        fidelity_version=__version__,
-        model="+".join(models_used),
-        calibration="+".join(calibrations),
+    signature = build_signature(
+        models=models_used,
+        calibrations=calibrations,
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
-        checks=tuple(names),
-        score=load_score_weights().source,
-        settings=settings_label,
+        split="units" if paired is not None else split,
+        checks=names,
+        settings=settings,
+        paired=paired is not None and not realign,
+        settings_file=settings_label,
     )
     return Report(original_doc, tuple(reports), threshold, signature)
+
+
+def build_signature(
+    *,
+    models: Sequence[str],
+    calibrations: Sequence[Calibration],
+    mode: str,
+    split: str,
+    checks: Sequence[str],
+    settings: Mapping[str, object],
+    paired: bool,
+    settings_file: str = "none",
+) -> Signature:
+    """The one place a report's signature is decided (see `fidelity.signature`).
+
+    Every entry names something that changes a finding, so two reports can be compared
+    (and a batch resumed) only under one signature. To add an entry, append a `(key,
+    value)` pair below in the order it should print; keys are short words without `:`."""
+    glossary = settings.get("glossary")
+    entries: list[tuple[str, str]] = [
+        ("fidelity", __version__),
+        ("model", "+".join(model_fingerprint(name) for name in models)),
+        ("calib", "+".join(calibration_fingerprint(c) for c in calibrations)),
+        ("mode", mode),
+        ("split", split),
+        ("checks", ",".join(checks)),
+        ("langdata", langdata.VERSION),  # the word lists' version
+        ("settings", settings_fingerprint(settings)),
+        ("settings-file", settings_file),  # which file they came from (config.Settings.label)
+        (
+            "glossary",
+            glossary_fingerprint(glossary if isinstance(glossary, Glossary) else None) or "none",
+        ),
+        # A bilingual file's own pairing replaces the aligner (and its constants).
+        ("align", "file" if paired else alignment_fingerprint()),
+        ("score", score_fingerprint(load_score_weights())),
+    ]
+    signature = Signature()
+    for key, value in entries:
+        signature = signature.with_entry(key, value)
+    return signature
 
 
 def align_documents(
@@ -324,18 +373,6 @@ def _with_similarity(
         )
         for a in alignments
     ]
-
-
-def _with_unit_id(finding: Finding, original: Document, unit_ids: tuple[str, ...]) -> Finding:
-    """Translators navigate by segment id: keep the bilingual file's id on each finding."""
-    span = finding.original_span
-    if span is None:
-        return finding
-    for segment in original.segments:
-        if segment.start <= span.start < segment.end + 1:
-            evidence = {**finding.evidence, "unit_id": unit_ids[segment.index]}
-            return replace(finding, evidence=evidence)
-    return finding
 
 
 def _refuse_duplicates(original: Document, versions: list[Document]) -> None:

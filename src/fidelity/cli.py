@@ -64,6 +64,26 @@ class FailOn(StrEnum):
     never = "never"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from fidelity import __version__
+
+        typer.echo(f"fidelity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find where a translation or re-report drifted from the original."""
+
+
 def _stderr() -> Console:
     """User text (file names, messages) is printed as it is: never read as Rich markup or
     emoji codes, so a file named `:x:[bold]a.txt` shows as exactly that."""

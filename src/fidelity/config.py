@@ -25,7 +25,6 @@ that wants its own table declares it with one `section(...)` call next to the ch
 
 from __future__ import annotations
 
-import hashlib
 import math
 import tomllib
 import warnings
@@ -207,19 +206,20 @@ section(
 @dataclass(frozen=True)
 class Settings:
     """The validated settings in force; `source` is the file they came from (None: defaults
-    only), `digest` a short hash of its bytes so a report can say exactly which file."""
+    only)."""
 
     source: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
-    digest: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
     @property
     def label(self) -> str:
-        """The settings file as a report's signature names it: `name@hash`, or `none`."""
-        return f"{self.source.name}@{self.digest}" if self.source is not None else "none"
+        """The settings file as a report's signature names it: its file name, or `none`.
+        Only the name: what the values change is the signature's `settings` hash, and a
+        full path would make the same run on another machine look different."""
+        return self.source.name if self.source is not None else "none"
 
 
 def find_settings(start: Path | None = None, explicit: Path | None = None) -> Settings:
@@ -298,8 +298,7 @@ def _read(file: Path, is_pyproject: bool, lenient: bool = False) -> Settings:
             raise FidelityInputError("[tool.fidelity] must be a table", name)
         if not data:
             return Settings()
-    values = validate(data, file, prefix)
-    return Settings(file, values, hashlib.blake2b(raw, digest_size=4).hexdigest())
+    return Settings(file, validate(data, file, prefix))
 
 
 def validate(data: Mapping[str, Any], file: Path, prefix: str = "") -> dict[str, Any]:

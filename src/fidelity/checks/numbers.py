@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
+from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
 from fidelity.model import Finding, Severity
 
@@ -35,8 +36,6 @@ T = TypeVar("T")
 _LOCAL_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９٫٬٪％，．"
 _DIGIT_MAP = str.maketrans(_LOCAL_DIGITS, "012345678901234567890123456789.,%%,.")
 _HAS_LOCAL_DIGIT = re.compile(f"[{_LOCAL_DIGITS}]")
-# Languages writing "1.200,5"; the others write "1,200.5".
-_DECIMAL_COMMA = {"ru", "uk", "fr", "es", "de", "it", "pt", "nl", "pl", "tr", "id"}
 
 # A run of digits with separators; what precedes must not be a letter (A63, G7) or a digit.
 _NUMBER = re.compile(
@@ -60,37 +59,27 @@ _TIME = re.compile(
 _TIME_HINT = re.compile(r"\d\s*(?:[:：h.时時点點]|a\.m\.|p\.m\.|Uhr)")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 
-_SCALES_COMMON: list[tuple[str, int]] = [
-    (r"mil\s+millones", 9),
-    (r"тыс(?:\.|яч[аиу]?\b|\b)|tys\.|tysi[ąę]c\w*|tis\.", 3),
-    (r"thousands?\b|mille\b|milliers\b|mil\b|[Tt]ausend\b|Tsd\.", 3),
-    (r"ألف\b|آلاف\b|الف\b|ألفا\b", 3),
-    (r"млн\b\.?|миллион\w*|milion\w*", 6),
-    (r"millions?\b|mln\b|mn\b|millón\b|millones\b|[Mm]illionen\b|Mio\.", 6),
-    (r"مليون\b|ملايين\b|ملايين\b|مليونا\b", 6),
-    (r"млрд\b\.?|миллиард\w*|mld\b\.?|miliard\w*", 9),
-    (r"bn\b|milliards?\b|millardos?\b|[Mm]illiarden\b|Milliarde\b|Mrd\.", 9),
-    (r"مليار\b|مليارات\b|مليارا\b", 9),
-    (r"трлн\b\.?|триллион\w*|trillions?\b|تريليون\b", 12),
-]
-_ZH_SCALES = [("万亿", 12), ("千亿", 11), ("百亿", 10), ("十亿", 9), ("亿", 8),
-              ("千万", 7), ("百万", 6), ("万", 4), ("千", 3)]
+
+@lru_cache(maxsize=1)
+def _scale_words() -> tuple[tuple[str, int | str], ...]:
+    """Every language's scale words (langdata `scales`), those of several words first ("mil
+    millones" before "mil"): copy keeps foreign scale words ("US$1.2bn" in a French text)."""
+    entries = [(pattern, exponent) for lang in langdata.languages_with("scales")
+               for pattern, exponent in langdata.table(lang, "scales").items()]
+    return tuple(sorted(entries, key=lambda e: not re.search(r"\\s", e[0])))
 
 
 @lru_cache(maxsize=32)
 def _scale_pattern(lang: str) -> re.Pattern[str]:
-    scales = list(_SCALES_COMMON)
-    # "billion" is 10^12 in the long-scale languages.
-    long_scale = lang in {"fr", "es", "de", "it", "pt", "nl"}
-    scales.append((r"billions?\b|billón\b|billones\b|[Bb]illionen\b", 12 if long_scale else 9))
-    alternatives = "|".join(f"(?P<s{k}>{p})" for k, (p, _) in enumerate(scales))
+    alternatives = "|".join(f"(?P<s{k}>{p})" for k, (p, _) in enumerate(_scale_words()))
     return re.compile(rf"^(?:[ \u00a0\u202f]?)(?:{alternatives})", re.IGNORECASE)
 
 
 @lru_cache(maxsize=32)
 def _scale_exponents(lang: str) -> list[int]:
-    long_scale = lang in {"fr", "es", "de", "it", "pt", "nl"}
-    return [e for _, e in _SCALES_COMMON] + [12 if long_scale else 9]
+    """Powers of ten of `_scale_words`: "billion" is 10^12 in the long-scale languages."""
+    billion = 12 if langdata.prop(lang, "long_scale") else 9
+    return [billion if e == "billion" else int(e) for _, e in _scale_words()]
 
 
 @dataclass(frozen=True)
@@ -144,7 +133,8 @@ def parse_number(raw: str, lang: str) -> Decimal | None:
                 return None
             compact = compact.replace(sep, "")
         elif grouped:
-            decimal_sep = "," if lang in _DECIMAL_COMMA else "."
+            # Languages writing "1.200,5" say so (langdata); the others write "1,200.5".
+            decimal_sep = "," if langdata.prop(lang, "decimal_comma") else "."
             compact = compact.replace(sep, "." if sep == decimal_sep else "")
         else:
             compact = compact.replace(sep, ".")
@@ -157,76 +147,6 @@ def parse_number(raw: str, lang: str) -> Decimal | None:
 # ---------------------------------------------------------------------------------------
 # dates
 
-_MONTHS: dict[str, list[str]] = {
-    "en": [
-        r"January|Jan\.?(?=\s*\d)", r"February|Feb\.?(?=\s*\d)", r"March|Mar\.?(?=\s*\d)",
-        r"April|Apr\.?(?=\s*\d)", r"May", r"June|Jun\.?(?=\s*\d)", r"July|Jul\.?(?=\s*\d)",
-        r"August|Aug\.?(?=\s*\d)", r"September|Sept?\.?(?=\s*\d)",
-        r"October|Oct\.?(?=\s*\d)", r"November|Nov\.?(?=\s*\d)", r"December|Dec\.?(?=\s*\d)",
-    ],
-    "ru": [
-        r"январ(?:ь|я|е|ю|ём|ем)", r"феврал(?:ь|я|е|ю|ём|ем)", r"март(?:а|е|у|ом)?",
-        r"апрел(?:ь|я|е|ю|ем)", r"ма(?:й|я|е|ю|ем)", r"июн(?:ь|я|е|ю|ем)",
-        r"июл(?:ь|я|е|ю|ем)", r"август(?:а|е|у|ом)?", r"сентябр(?:ь|я|е|ю|ём|ем)",
-        r"октябр(?:ь|я|е|ю|ём|ем)", r"ноябр(?:ь|я|е|ю|ём|ем)", r"декабр(?:ь|я|е|ю|ём|ем)",
-    ],
-    "fr": [
-        r"janvier|janv\.", r"février|févr\.", r"mars", r"avril", r"mai", r"juin",
-        r"juillet|juil\.", r"août", r"septembre|sept\.", r"octobre|oct\.",
-        r"novembre|nov\.", r"décembre|déc\.",
-    ],
-    "es": [
-        r"enero", r"febrero", r"marzo", r"abril", r"mayo", r"junio", r"julio", r"agosto",
-        r"septiembre|setiembre", r"octubre", r"noviembre", r"diciembre",
-    ],
-    "de": [
-        r"Januar|Jänner|Jan\.", r"Februar|Feb\.", r"März", r"April|Apr\.", r"Mai",
-        r"Juni", r"Juli", r"August|Aug\.", r"September|Sept?\.", r"Oktober|Okt\.",
-        r"November|Nov\.", r"Dezember|Dez\.",
-    ],
-    "it": [
-        r"gennaio", r"febbraio", r"marzo", r"aprile", r"maggio", r"giugno", r"luglio",
-        r"agosto", r"settembre", r"ottobre", r"novembre", r"dicembre",
-    ],
-    "pt": [
-        r"janeiro", r"fevereiro", r"março", r"abril", r"maio", r"junho", r"julho",
-        r"agosto", r"setembro", r"outubro", r"novembro", r"dezembro",
-    ],
-    "ar": [
-        r"يناير|كانون الثاني", r"فبراير|شباط", r"مارس|آذار", r"أبريل|ابريل|إبريل|نيسان",
-        r"مايو|أيار|ايار", r"يونيو|يونيه|حزيران", r"يوليو|يوليه|تموز",
-        r"أغسطس|اغسطس|آب", r"سبتمبر|أيلول|ايلول", r"أكتوبر|اكتوبر|تشرين الأول|تشرين الاول",
-        r"نوفمبر|تشرين الثاني", r"ديسمبر|كانون الأول|كانون الاول",
-    ],
-}
-_WEEKDAYS: dict[str, list[str]] = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "ru": [
-        r"понедельник(?:а|у|ом)?", r"вторник(?:а|у|ом)?",
-        "(?:"
-        + "|".join(f"(?<={w} )" for w in ("в", "во", "до", "со", "с", "к", "по", "на", "от", "и"))
-        + r")сред(?:а|у|ы|е|ой)",
-        r"четверг(?:а|у|ом)?", r"пятниц(?:а|у|ы|е|ей)", r"суббот(?:а|у|ы|е|ой)",
-        r"воскресень(?:е|я|ю|ем)",
-    ],
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
-    "de": [
-        r"[Mm]ontag\w*", r"[Dd]ienstag\w*", r"[Mm]ittwoch\w*", r"[Dd]onnerstag\w*",
-        r"[Ff]reitag\w*", r"[Ss]amstag\w*|[Ss]onnabend\w*", r"[Ss]onntag\w*",
-    ],
-    "it": ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
-    "pt": [
-        r"segunda-feira", r"terça-feira", r"quarta-feira", r"quinta-feira", r"sexta-feira",
-        r"sábado", r"domingo",
-    ],
-    "ar": [
-        r"يوم\s+ال(?:اثنين|إثنين)", r"(?:يوم\s+)?ال(?:ثلاثاء)", r"(?:يوم\s+)?ال(?:أربعاء|اربعاء)",
-        r"(?:يوم\s+)?ال(?:خميس)", r"يوم\s+الجمعة", r"يوم\s+السبت", r"يوم\s+الأحد|يوم\s+الاحد",
-    ],
-}
-_CASE_SENSITIVE = {"en", "de"}
-_NO_SPACE = {"zh", "ja"}
 # "May" is also the modal: a month only next to a number or after a preposition.
 _EN_MAY_CONTEXT = re.compile(
     r"(?:\b(?:in|of|since|from|until|till|by|early|late|mid|last|next|this|through|"
@@ -281,24 +201,30 @@ def _zh_int(token: str | None) -> int | None:
     return digits.get(token)
 
 
+def _calendar_flags(lang: str) -> int:
+    return 0 if langdata.prop(lang, "case_sensitive_calendar") else re.IGNORECASE
+
+
 @lru_cache(maxsize=32)
 def month_pattern(lang: str) -> re.Pattern[str] | None:
-    names = _MONTHS.get(lang)
+    """Month names (langdata `months`, January to December), as groups m1 to m12."""
+    names = langdata.words(lang, "months")
     if not names:
         return None
     alternatives = "|".join(f"(?P<m{k + 1}>{n})" for k, n in enumerate(names))
-    flags = 0 if lang in _CASE_SENSITIVE else re.IGNORECASE
+    flags = _calendar_flags(lang)
     prefix = r"(?<!\w)[وبلف]?" if lang == "ar" else r"(?<!\w)"
     return re.compile(rf"{prefix}(?:{alternatives})(?!\w)", flags)
 
 
 @lru_cache(maxsize=32)
 def weekday_pattern(lang: str) -> re.Pattern[str] | None:
-    names = _WEEKDAYS.get(lang)
+    """Weekday names (langdata `weekdays`, Monday to Sunday), as groups w0 to w6."""
+    names = langdata.words(lang, "weekdays")
     if not names:
         return None
     alternatives = "|".join(f"(?P<w{k}>{n})" for k, n in enumerate(names))
-    flags = 0 if lang in _CASE_SENSITIVE else re.IGNORECASE
+    flags = _calendar_flags(lang)
     prefix = r"(?<!\w)[وبلف]?" if lang == "ar" else r"(?<!\w)"
     return re.compile(rf"{prefix}(?:{alternatives})(?!\w)", flags)
 
@@ -329,11 +255,12 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
             add(DateMention(m.start(), m.end(), m.group(0), day, month, year))
     for m in _NUMERIC_DATE.finditer(text):
         first, second, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        month, day = (first, second) if lang == "en" and m.group(2) == "/" else (second, first)
+        month_first = langdata.prop(lang, "month_first_slash_dates") and m.group(2) == "/"
+        month, day = (first, second) if month_first else (second, first)
         if 1 <= month <= 12 and 1 <= day <= 31:
             add(DateMention(m.start(), m.end(), m.group(0), day, month,
                             year + 2000 if year < 100 else year))
-    if lang in _NO_SPACE:
+    if langdata.prop(lang, "no_space"):
         for m in _ZH_DATE.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -371,7 +298,11 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
             start, end = m.start(), m.end()
             before, after = text[:start], text[end:]
             day_before = _DAY_BEFORE.search(before)
-            day_after = _DAY_AFTER.match(after) if lang in {"en", "ar"} and not day_before else None
+            day_after = (
+                _DAY_AFTER.match(after)
+                if langdata.prop(lang, "day_after_month") and not day_before
+                else None
+            )
             if lang == "en" and month == 5 and not (
                 day_before or day_after or _EN_MAY_CONTEXT.search(before)
                 or _YEAR_AFTER.match(after)
@@ -495,8 +426,8 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
             soft = True
         elif _DECADE_AFTER.match(after) and value % 10 == 0:
             soft = decade = True
-        elif lang in _NO_SPACE:
-            value, end = _cjk_scaled(text, value, end)
+        elif langdata.prop(lang, "no_space"):
+            value, end = _cjk_scaled(text, value, lang, end)
             if re.match(r"年?代", text[end:]):
                 soft = True  # "80年代", "30代": a decade or an age
         else:
@@ -509,12 +440,13 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
     return tuple(figures)
 
 
-def _cjk_scaled(text: str, value: Decimal, end: int) -> tuple[Decimal, int]:
+def _cjk_scaled(text: str, value: Decimal, lang: str, end: int) -> tuple[Decimal, int]:
     """A figure with Chinese or Japanese scale characters: "3.2亿", "1万1000" (11,000)."""
+    scales = langdata.table(lang, "cjk_scales")
     total = Decimal(0)
     last_exponent = 99
     while True:
-        scale = next(((w, e) for w, e in _ZH_SCALES if text.startswith(w, end)), None)
+        scale = next(((w, e) for w, e in scales.items() if text.startswith(w, end)), None)
         if scale is None or scale[1] >= last_exponent:
             return total + value, end
         total += value * Decimal(10) ** scale[1]
@@ -527,13 +459,6 @@ def _cjk_scaled(text: str, value: Decimal, end: int) -> tuple[Decimal, int]:
         end += more.end()
 
 
-_AR_WORDS = {
-    "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4, "خمسة": 5,
-    "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9,
-    "تسع": 9, "عشرة": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "مئة": 100, "مائة": 100,
-}
-
-
 @lru_cache(maxsize=8192)
 def _words_to_digits(text: str, lang: str) -> str:
     """The text with numbers written as words turned into digits, where a library can."""
@@ -543,25 +468,29 @@ def _words_to_digits(text: str, lang: str) -> str:
 
 
 def _convert_words(text: str, lang: str) -> str:
+    """By the reader the language names (langdata property `number_words`): a library, or
+    the language's own table of number words."""
+    reader = langdata.prop(lang, "number_words", "")
     try:
-        if lang in {"en", "fr", "es", "de", "it", "pt", "nl"}:
+        if reader == "text2num":
             from text_to_num import alpha2digit
 
             return str(alpha2digit(text, lang, threshold=2))
-        if lang in {"ru", "uk", "hi"}:
+        if reader == "number-parser":
             from number_parser import parse
 
             return str(parse(text, language=lang))
-        if lang == "zh":
+        if reader == "cn2an":
             import cn2an
 
             return str(cn2an.transform(text, "cn2an"))
     except Exception:  # a library's parse error must not stop the check
         return text
-    if lang == "ar":
+    if reader == "table":
+        words = langdata.table(lang, "number_words")
         return re.sub(
-            r"(?<!\w)[وب]?(" + "|".join(_AR_WORDS) + r")(?!\w)",
-            lambda m: f" {_AR_WORDS[m.group(1)]} ",
+            r"(?<!\w)[وب]?(" + "|".join(words) + r")(?!\w)",
+            lambda m: f" {words[m.group(1)]} ",
             text,
         )
     return text
@@ -580,13 +509,12 @@ def spelled_values(text: str, lang: str, figures: Sequence[Figure]) -> Counter[D
     return spelled
 
 
-_READERS = {"en", "fr", "es", "de", "it", "pt", "nl", "ru", "uk", "zh", "ar"}
 _ZH_NUMERALS = re.compile(r"[零〇一二三四五六七八九十百千万亿两]+")
 
 
 def spelled_cardinals(text: str, lang: str, figures: Sequence[Figure]) -> Counter[Decimal]:
     """Cardinal numbers of two or more written as words ("three", "сорок две тысячи")."""
-    if lang not in _READERS:
+    if not langdata.prop(lang, "number_words", "") or langdata.prop(lang, "number_words_excuse"):
         return Counter()
     converted = _words_to_digits(normalise_digits(text), lang)
     dates = [(d.start, d.end) for d in find_dates(converted, lang)]
@@ -599,7 +527,8 @@ def spelled_cardinals(text: str, lang: str, figures: Sequence[Figure]) -> Counte
 
 def _locate_word(text: str, lang: str, value: Decimal) -> tuple[int, int] | None:
     """Where a number written as one word stands in the text."""
-    tokens = _ZH_NUMERALS.finditer(text) if lang in _NO_SPACE else re.finditer(r"\w+", text)
+    no_space = langdata.prop(lang, "no_space")
+    tokens = _ZH_NUMERALS.finditer(text) if no_space else re.finditer(r"\w+", text)
     for m in tokens:
         if m.group(0).isdigit():
             continue
@@ -763,7 +692,7 @@ def compare_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
 
 
 def dates_supported(lang: str) -> bool:
-    return lang in _MONTHS or lang in _NO_SPACE
+    return bool(langdata.words(lang, "months")) or bool(langdata.prop(lang, "no_space"))
 
 
 @register("date")

@@ -380,8 +380,14 @@ def bilingual_documents(
     o_text, o_spans = _join([u.source for u in bilingual.units])
     present = [u for u in bilingual.units if u.target is not None]
     v_text, v_spans = _join([u.target or "" for u in present])
-    o_segments = tuple(Segment(i, o_text[s:e], s, e, "unit") for i, (s, e) in enumerate(o_spans))
-    v_segments = tuple(Segment(i, v_text[s:e], s, e, "unit") for i, (s, e) in enumerate(v_spans))
+    o_segments = tuple(
+        Segment(i, o_text[s:e], s, e, "unit", unit.id)
+        for i, ((s, e), unit) in enumerate(zip(o_spans, bilingual.units, strict=True))
+    )
+    v_segments = tuple(
+        Segment(i, v_text[s:e], s, e, "unit", unit.id)
+        for i, ((s, e), unit) in enumerate(zip(v_spans, present, strict=True))
+    )
     alignments: list[Alignment] = []
     v_index = 0
     for o_index, unit in enumerate(bilingual.units):
