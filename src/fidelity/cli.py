@@ -57,6 +57,13 @@ class Format(StrEnum):
     html = "html"
 
 
+class Show(StrEnum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    all = "all"
+
+
 class FailOn(StrEnum):
     critical = "critical"
     major = "major"
@@ -288,8 +295,15 @@ def check(
         str | None, typer.Option(help="Language of the versions (default: detected).")
     ] = None,
     show_all: Annotated[
-        bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
+        bool, typer.Option("--all", help="Also list every aligned pair, with or without findings.")
     ] = False,
+    show: Annotated[
+        Show | None,
+        typer.Option(
+            help="Findings to list in the text report, this severity and worse "
+            "[default: those that reach --fail-on, and a count of the rest]."
+        ),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
     glossary: Annotated[
         Path | None,
@@ -356,15 +370,16 @@ def check(
 
         _write(output, render_html(report))
     else:
+        from fidelity.model import Severity
         from fidelity.report import render_text
 
+        least = None if show is None else Severity.parse("minor" if show == "all" else show)
         if output is None:
-            render_text(report, Console(emoji=False), show_all=show_all)
+            render_text(report, Console(emoji=False), show_all=show_all, show=least)
         else:
             buffer = io.StringIO()
-            render_text(
-                report, Console(file=buffer, width=140, color_system=None, emoji=False), show_all
-            )
+            plain = Console(file=buffer, width=140, color_system=None, emoji=False)
+            render_text(report, plain, show_all=show_all, show=least)
             _write(output, buffer.getvalue())
     raise typer.Exit(1 if report.failed else 0)
 
@@ -401,10 +416,16 @@ def align(
     if output_format == Format.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
-    lines = [f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}"]
+    from fidelity.report.text import sentence_label
+
+    lines = [
+        f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}",
+        "# original ↔ version sentences, counted from 1 (JSON ids count from 0); similarity",
+    ]
     for bead in result.alignments:
         similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
-        lines.append(f"{list(bead.original_ids)}:{list(bead.version_ids)}{similarity}")
+        pair = f"{sentence_label(bead.original_ids)} ↔ {sentence_label(bead.version_ids)}"
+        lines.append(f"{pair}{similarity}")
     _write(output, "\n".join(lines) + "\n")
 
 

@@ -194,7 +194,8 @@ class VersionReport:
     model: str
     metrics: dict[str, object] = field(default_factory=dict)
     skipped_checks: tuple[SkippedCheck, ...] = ()
-    # Findings a baseline accepted: kept for the record, shown only as a count.
+    # Findings matching the baseline (accepted earlier): out of `findings`, the score and the
+    # verdict, and reported only as a count.
     suppressed: tuple[Finding, ...] = ()
 
     @property

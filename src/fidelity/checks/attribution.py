@@ -22,15 +22,14 @@ from functools import lru_cache
 
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
-from fidelity.checks.entities import (
-    Mention,
-    find_gazetteer,
+from fidelity.model import Document, Finding, Severity
+from fidelity.readers.gazetteer import Mention, find_gazetteer
+from fidelity.readers.names import (
     find_names,
     initial_names,
     name_found,
     name_index,
 )
-from fidelity.model import Document, Finding, Severity
 
 # Reporting verbs and markers per language (langdata `reporting`), lower case; a cue may be
 # several words. The speaker stands next to the cue, before or after it, in every one of these

@@ -21,7 +21,8 @@ from rapidfuzz import fuzz
 
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.entities import (
+from fidelity.model import Document, Finding, Severity, Span
+from fidelity.readers.names import (
     common_word,
     everyday_zipf,
     find_names,
@@ -29,7 +30,6 @@ from fidelity.checks.entities import (
     name_index,
     normalise_name,
 )
-from fidelity.model import Document, Finding, Severity, Span
 
 # Given names this similar (after transliteration) are spellings of one name: "Sergei",
 # "Sergey", "Serguei".

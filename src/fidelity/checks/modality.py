@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import Clause, clause_similarities, split_clauses
 from fidelity.model import Finding, Severity, Span
+from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
 # Cue lists per language (langdata `hedges`, `certainty`): literal words, plus `hedge_patterns`
 # (regular expressions) where a hedge depends on the word after it.

@@ -22,8 +22,8 @@ from functools import lru_cache
 
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import Clause, clause_similarities, split_clauses
 from fidelity.model import Finding, Segment, Severity
+from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
 # The cue lists per language (langdata, regular expressions): plain negators counted one each
 # (`negators`, and `negator_affixes` written onto another word, "n't"); words that negate

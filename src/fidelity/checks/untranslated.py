@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.words import zipf
 from fidelity.lang import language_name
 from fidelity.model import Finding, Severity
+from fidelity.readers.words import zipf
 
 LATIN = "LATIN"
 
