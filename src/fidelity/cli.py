@@ -55,6 +55,15 @@ class Format(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class AlignFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+    html = "html"
 
 
 class Show(StrEnum):
@@ -190,6 +199,16 @@ def _silence_stdout() -> None:
         pass
 
 
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """A command's input errors as one line and exit 2 at this point (`_guarded` does the
+    same for whatever escapes)."""
+    try:
+        yield
+    except FidelityInputError as error:
+        _fail(str(error))
+
+
 def _require_stdin(arguments: list[str]) -> None:
     """`-` reads standard input; with stdin closed (`<&-`) there is nothing to read."""
     if "-" in arguments and (sys.stdin is None or sys.stdin.closed):
@@ -237,6 +256,22 @@ def _write(output: Path | None, content: str) -> None:
         write_text_atomic(output, content)
     except OSError as error:
         _fail(f"{printable_path(str(output))}: cannot write ({error.strerror or error})")
+
+
+def _write_bytes(output: Path | None, content: bytes) -> None:
+    from fidelity.io.atomic import is_stdout, write_bytes_atomic
+
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    with _user_errors():
+        try:
+            write_bytes_atomic(output, content)
+        except OSError as error:
+            _fail(f"{printable_path(str(output))}: cannot write ({error.strerror or error})")
 
 
 @app.command()
@@ -333,7 +368,9 @@ def check(
     from fidelity.io.atomic import is_stdout, prepare_output
 
     _require_stdin([original, *(versions or [])])
-    with _progress(is_stdout(output) or output_format != Format.text) as say:
+    if output_format == Format.xlsx and is_stdout(output) and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
+    with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
         output = prepare_output(
             output,
@@ -369,6 +406,14 @@ def check(
         from fidelity.report import render_html
 
         _write(output, render_html(report))
+    elif output_format == Format.csv:
+        from fidelity.report import render_csv
+
+        _write(output, render_csv(report))
+    elif output_format == Format.xlsx:
+        from fidelity.report import render_xlsx
+
+        _write_bytes(output, render_xlsx(report))
     else:
         from fidelity.model import Severity
         from fidelity.report import render_text
@@ -392,7 +437,7 @@ def align(
     mode: Annotated[Mode, typer.Option()] = Mode.auto,
     model: Annotated[str | None, typer.Option()] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output_format: Annotated[AlignFormat, typer.Option("--format", "-f")] = AlignFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
@@ -402,31 +447,33 @@ def align(
     from fidelity.api import align_documents
     from fidelity.io.atomic import prepare_output
 
-    output = prepare_output(output, [original, version])
-    result = align_documents(
-        original,
-        version,
-        mode=mode.value,
-        model=model,
-        split=split.value,
-        lang_original=lang_original,
-        lang_version=lang_version,
-        cache=cache,
-    )
-    if output_format == Format.json:
+    with _user_errors():
+        output = prepare_output(output, [original, version])
+        result = align_documents(
+            original,
+            version,
+            mode=mode.value,
+            model=model,
+            split=split.value,
+            lang_original=lang_original,
+            lang_version=lang_version,
+            cache=cache,
+        )
+    if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
-    from fidelity.report.text import sentence_label
+    from fidelity.report.alignment import (
+        render_alignment_html,
+        render_alignment_markdown,
+        render_alignment_text,
+    )
 
-    lines = [
-        f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}",
-        "# original ↔ version sentences, counted from 1 (JSON ids count from 0); similarity",
-    ]
-    for bead in result.alignments:
-        similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
-        pair = f"{sentence_label(bead.original_ids)} ↔ {sentence_label(bead.version_ids)}"
-        lines.append(f"{pair}{similarity}")
-    _write(output, "\n".join(lines) + "\n")
+    renderers = {
+        AlignFormat.text: render_alignment_text,
+        AlignFormat.md: render_alignment_markdown,
+        AlignFormat.html: render_alignment_html,
+    }
+    _write(output, renderers[output_format](result))
 
 
 @app.command()
