@@ -16,6 +16,7 @@ import numpy as np
 
 from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
+from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
 from fidelity.checks.base import make_pairs
@@ -44,7 +45,12 @@ from fidelity.model import (
     Signature,
     VersionReport,
 )
-from fidelity.score import fidelity_score, load_score_weights
+from fidelity.score import (
+    apply_severity_overrides,
+    fidelity_score,
+    load_score_weights,
+    severity_overrides,
+)
 from fidelity.segment import segment_lines, segment_sentences
 from fidelity.signature import (
     alignment_fingerprint,
@@ -153,12 +159,16 @@ def check(
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
     settings_label: str = "none",
+    baseline: Baseline | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
 
     A bilingual file (XLIFF, TMX, PO) given as `original` with no versions is checked pair
     by pair as its segments are paired, unless `realign` asks for a fresh alignment. A
     `reference` translation adds chrF and TER of each version in its language against it.
+    The settings' `severity` table re-grades findings before anything is decided; findings a
+    `baseline` (a `Baseline` or the path of a baseline file) accepted move to `suppressed`,
+    out of the score and the verdict.
     `settings_label` names the settings file the values came from (`Settings.label`), for
     the signature."""
     say = progress or (lambda _message: None)
@@ -175,6 +185,9 @@ def check(
     if unknown:
         raise FidelityInputError(f"unknown check {unknown[0]!r}; available: {', '.join(REGISTRY)}")
     threshold = None if fail_on in (None, "never") else Severity.parse(fail_on)
+    overrides = severity_overrides(settings.get("severity"))
+    if baseline is not None and not isinstance(baseline, Baseline):
+        baseline = load_baseline(baseline, missing_ok=False)
     if isinstance(versions, (str, os.PathLike, Document)):
         versions = [versions]
     say("reading")
@@ -217,7 +230,8 @@ def check(
             alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
-        findings = run_checks(pairs, context, names)
+        findings = apply_severity_overrides(run_checks(pairs, context, names), overrides)
+        findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
             VersionReport(
@@ -229,6 +243,7 @@ def check(
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
                 metrics=_surface(original_doc, version_doc, alignments, reference_doc),
+                suppressed=tuple(suppressed),
             )
         )
         _add_unique(models_used, encoder.name)
@@ -244,6 +259,7 @@ def check(
         settings=settings,
         paired=paired is not None and not realign,
         settings_file=settings_label,
+        baseline=baseline.digest if baseline is not None else "none",
     )
     return Report(original_doc, tuple(reports), threshold, signature)
 
@@ -258,6 +274,7 @@ def build_signature(
     settings: Mapping[str, object],
     paired: bool,
     settings_file: str = "none",
+    baseline: str = "none",
 ) -> Signature:
     """The one place a report's signature is decided (see `fidelity.signature`).
 
@@ -282,6 +299,7 @@ def build_signature(
         # A bilingual file's own pairing replaces the aligner (and its constants).
         ("align", "file" if paired else alignment_fingerprint()),
         ("score", score_fingerprint(load_score_weights())),
+        ("baseline", baseline),  # the accepted findings' set: they leave the findings
     ]
     signature = Signature()
     for key, value in entries:

@@ -533,6 +533,9 @@ def _verdict(report: Report, width: int) -> list[Text]:
         f"Score {scores}: the share of the text rendered faithfully (1 = all), lowered by "
         "each finding; it ranks versions, findings decide the verdict."
     )
+    accepted = sum(len(v.suppressed) for v in report.versions)
+    if accepted:
+        score_note += f" {_count(accepted, 'finding')} accepted in the baseline do not count."
     if fail_on is None:
         head = Text.assemble(("PASS", "bold green"), ": --fail-on never, nothing can fail. ")
     elif report.failed:
