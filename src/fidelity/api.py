@@ -158,6 +158,7 @@ def check(
     realign: bool = False,
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
+    settings_label: str = "none",
     baseline: Baseline | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
@@ -167,7 +168,9 @@ def check(
     `reference` translation adds chrF and TER of each version in its language against it.
     The settings' `severity` table re-grades findings before anything is decided; findings a
     `baseline` (a `Baseline` or the path of a baseline file) accepted move to `suppressed`,
-    out of the score and the verdict."""
+    out of the score and the verdict.
+    `settings_label` names the settings file the values came from (`Settings.label`), for
+    the signature."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -262,6 +265,7 @@ def check(
         checks=[name for name in names if name in checks_ran],  # only the checks that ran
         settings=settings,
         paired=paired is not None and not realign,
+        settings_file=settings_label,
         baseline=baseline.digest if baseline is not None else "none",
     )
     return Report(original_doc, tuple(reports), threshold, signature)
@@ -276,6 +280,7 @@ def build_signature(
     checks: Sequence[str],
     settings: Mapping[str, object],
     paired: bool,
+    settings_file: str = "none",
     baseline: str = "none",
 ) -> Signature:
     """The one place a report's signature is decided (see `fidelity.signature`).
@@ -293,6 +298,7 @@ def build_signature(
         ("checks", ",".join(checks)),
         ("langdata", langdata.VERSION),  # the word lists' version
         ("settings", settings_fingerprint(settings)),
+        ("settings-file", settings_file),  # which file they came from (config.Settings.label)
         (
             "glossary",
             glossary_fingerprint(glossary if isinstance(glossary, Glossary) else None) or "none",
