@@ -19,7 +19,7 @@ from fidelity.align import MODES, ModeChoice, align
 from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
-from fidelity.checks.base import make_pairs
+from fidelity.checks.base import make_pairs, skipped_checks
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -158,6 +158,7 @@ def check(
     realign: bool = False,
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
+    settings_label: str = "none",
     baseline: Baseline | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
@@ -167,7 +168,9 @@ def check(
     `reference` translation adds chrF and TER of each version in its language against it.
     The settings' `severity` table re-grades findings before anything is decided; findings a
     `baseline` (a `Baseline` or the path of a baseline file) accepted move to `suppressed`,
-    out of the score and the verdict."""
+    out of the score and the verdict.
+    `settings_label` names the settings file the values came from (`Settings.label`), for
+    the signature."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -209,6 +212,7 @@ def check(
     models_used: list[str] = []
     calibrations: list[Calibration] = []
     modes: list[str] = []
+    checks_ran: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
@@ -227,7 +231,10 @@ def check(
             alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
-        findings = apply_severity_overrides(run_checks(pairs, context, names), overrides)
+        # A check that cannot judge this pair of languages is reported, not run.
+        skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
+        ran = [name for name in names if name not in {s.check for s in skipped}]
+        findings = apply_severity_overrides(run_checks(pairs, context, ran), overrides)
         findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
@@ -240,9 +247,12 @@ def check(
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
                 metrics=_surface(original_doc, version_doc, alignments, reference_doc),
+                skipped_checks=tuple(skipped),
                 suppressed=tuple(suppressed),
             )
         )
+        for name in ran:
+            _add_unique(checks_ran, name)
         _add_unique(models_used, encoder.name)
         if calibration not in calibrations:
             calibrations.append(calibration)
@@ -252,9 +262,10 @@ def check(
         calibrations=calibrations,
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         split="units" if paired is not None else split,
-        checks=names,
+        checks=[name for name in names if name in checks_ran],  # only the checks that ran
         settings=settings,
         paired=paired is not None and not realign,
+        settings_file=settings_label,
         baseline=baseline.digest if baseline is not None else "none",
     )
     return Report(original_doc, tuple(reports), threshold, signature)
@@ -269,6 +280,7 @@ def build_signature(
     checks: Sequence[str],
     settings: Mapping[str, object],
     paired: bool,
+    settings_file: str = "none",
     baseline: str = "none",
 ) -> Signature:
     """The one place a report's signature is decided (see `fidelity.signature`).
@@ -286,6 +298,7 @@ def build_signature(
         ("checks", ",".join(checks)),
         ("langdata", langdata.VERSION),  # the word lists' version
         ("settings", settings_fingerprint(settings)),
+        ("settings-file", settings_file),  # which file they came from (config.Settings.label)
         (
             "glossary",
             glossary_fingerprint(glossary if isinstance(glossary, Glossary) else None) or "none",
