@@ -1,6 +1,7 @@
 """Where a finding or a bead is, as readers name it: sentence numbers or a file's unit ids.
 
-Every renderer labels positions through `SegmentIndex`, so a report of an XLIFF file says
+Every renderer labels positions through `segment_label` (and finds the segments of a span
+through a `SegmentIndex`), so a report of an XLIFF file says
 `tu-17` wherever a report of plain text says `s17`. Human-facing labels count sentences
 from 1; the JSON report keeps 0-based indices (with the unit ids beside them). An index is
 built once per document and answers each span in logarithmic time, so a report of a
@@ -46,22 +47,30 @@ class SegmentIndex:
 
     def unit_ids(self, ids: tuple[int, ...]) -> tuple[str, ...]:
         """The bilingual file's unit ids of these segments (empty where it has none)."""
-        segments = self.document.segments
-        return tuple(unit for i in ids if (unit := segments[i].unit_id) is not None)
+        return unit_ids(self.document, ids)
 
     def label(self, ids: tuple[int, ...], empty: str = "—") -> str:
-        """`u7` or `u7,u8` for units; `s3`, `s3-5` or `s3,s7` (from 1) for sentences, as the
-        terminal report and `fidelity align` print them."""
-        if not ids:
-            return empty
-        units = self.unit_ids(ids)
-        if units:
-            return ",".join(units)
-        if len(ids) == 1:
-            return f"s{ids[0] + 1}"
-        if list(ids) == list(range(ids[0], ids[-1] + 1)):
-            return f"s{ids[0] + 1}-{ids[-1] + 1}"
-        return ",".join(f"s{i + 1}" for i in ids)
+        return segment_label(self.document, ids, empty)
+
+
+def unit_ids(doc: Document, ids: tuple[int, ...]) -> tuple[str, ...]:
+    """The bilingual file's unit ids of these segments (empty where it has none)."""
+    return tuple(unit for i in ids if (unit := doc.segments[i].unit_id) is not None)
+
+
+def segment_label(doc: Document, ids: tuple[int, ...], empty: str = "—") -> str:
+    """`u7` or `u7,u8` for units; `s3`, `s3-5` or `s3,s7` (from 1) for sentences, as the
+    terminal report and `fidelity align` print them."""
+    if not ids:
+        return empty
+    units = unit_ids(doc, ids)
+    if units:
+        return ",".join(units)
+    if len(ids) == 1:
+        return f"s{ids[0] + 1}"
+    if list(ids) == list(range(ids[0], ids[-1] + 1)):
+        return f"s{ids[0] + 1}-{ids[-1] + 1}"
+    return ",".join(f"s{i + 1}" for i in ids)
 
 
 def finding_where(finding: Finding, original: SegmentIndex, version: SegmentIndex) -> str:
