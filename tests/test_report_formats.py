@@ -127,7 +127,7 @@ def test_markdown_bold_span() -> None:
     text = render_markdown(_report(doc_o, doc_v, [finding]))
     assert "The talks **could** resume next week." in text
     assert "The talks **will** resume next week." in text
-    assert "| 1 | 1 ↔ 1 | **major** | modality |" in text
+    assert "| 1 | s1 ↔ s1 | **major** | modality |" in text
 
 
 # --- HTML --------------------------------------------------------------------------------------

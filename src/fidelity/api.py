@@ -16,9 +16,10 @@ import numpy as np
 
 from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
+from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
-from fidelity.checks.base import make_pairs
+from fidelity.checks.base import make_pairs, skipped_checks
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -44,7 +45,12 @@ from fidelity.model import (
     Signature,
     VersionReport,
 )
-from fidelity.score import fidelity_score, load_score_weights
+from fidelity.score import (
+    apply_severity_overrides,
+    fidelity_score,
+    load_score_weights,
+    severity_overrides,
+)
 from fidelity.segment import segment_lines, segment_sentences
 from fidelity.signature import (
     alignment_fingerprint,
@@ -154,12 +160,19 @@ def check(
     realign: bool = False,
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
+    settings_label: str = "none",
+    baseline: Baseline | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
 
     A bilingual file (XLIFF, TMX, PO) given as `original` with no versions is checked pair
     by pair as its segments are paired, unless `realign` asks for a fresh alignment. A
-    `reference` translation adds chrF and TER of each version in its language against it."""
+    `reference` translation adds chrF and TER of each version in its language against it.
+    The settings' `severity` table re-grades findings before anything is decided; findings a
+    `baseline` (a `Baseline` or the path of a baseline file) accepted move to `suppressed`,
+    out of the score and the verdict.
+    `settings_label` names the settings file the values came from (`Settings.label`), for
+    the signature."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -174,6 +187,9 @@ def check(
     if unknown:
         raise FidelityInputError(f"unknown check {unknown[0]!r}; available: {', '.join(REGISTRY)}")
     threshold = None if fail_on in (None, "never") else Severity.parse(fail_on)
+    overrides = severity_overrides(settings.get("severity"))
+    if baseline is not None and not isinstance(baseline, Baseline):
+        baseline = load_baseline(baseline, missing_ok=False)
     if isinstance(versions, (str, os.PathLike, Document)):
         versions = [versions]
     say("reading")
@@ -198,6 +214,7 @@ def check(
     models_used: list[str] = []
     calibrations: list[Calibration] = []
     modes: list[str] = []
+    checks_ran: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
@@ -216,7 +233,11 @@ def check(
             alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
-        findings = run_checks(pairs, context, names)
+        # A check that cannot judge this pair of languages is reported, not run.
+        skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
+        ran = [name for name in names if name not in {s.check for s in skipped}]
+        findings = apply_severity_overrides(run_checks(pairs, context, ran), overrides)
+        findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
             VersionReport(
@@ -228,8 +249,12 @@ def check(
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
                 metrics=_surface(original_doc, version_doc, alignments, reference_doc),
+                skipped_checks=tuple(skipped),
+                suppressed=tuple(suppressed),
             )
         )
+        for name in ran:
+            _add_unique(checks_ran, name)
         _add_unique(models_used, encoder.name)
         if calibration not in calibrations:
             calibrations.append(calibration)
@@ -239,9 +264,11 @@ def check(
         calibrations=calibrations,
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         split="units" if paired is not None else split,
-        checks=names,
+        checks=[name for name in names if name in checks_ran],  # only the checks that ran
         settings=settings,
         paired=paired is not None and not realign,
+        settings_file=settings_label,
+        baseline=baseline.digest if baseline is not None else "none",
     )
     return Report(original_doc, tuple(reports), threshold, signature)
 
@@ -255,6 +282,8 @@ def build_signature(
     checks: Sequence[str],
     settings: Mapping[str, object],
     paired: bool,
+    settings_file: str = "none",
+    baseline: str = "none",
 ) -> Signature:
     """The one place a report's signature is decided (see `fidelity.signature`).
 
@@ -271,6 +300,7 @@ def build_signature(
         ("checks", ",".join(checks)),
         ("langdata", langdata.VERSION),  # the word lists' version
         ("settings", settings_fingerprint(settings)),
+        ("settings-file", settings_file),  # which file they came from (config.Settings.label)
         (
             "glossary",
             glossary_fingerprint(glossary if isinstance(glossary, Glossary) else None) or "none",
@@ -278,6 +308,7 @@ def build_signature(
         # A bilingual file's own pairing replaces the aligner (and its constants).
         ("align", "file" if paired else alignment_fingerprint()),
         ("score", score_fingerprint(load_score_weights())),
+        ("baseline", baseline),  # the accepted findings' set: they leave the findings
     ]
     signature = Signature()
     for key, value in entries:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from fidelity.errors import printable_path
+
 
 class Severity(IntEnum):
     """Ordered so that policies can compare: a finding fails a check at or above `fail_on`."""
@@ -54,6 +56,11 @@ class Document:
     source_path: str | None = None
     lang_detected: bool = True
     encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        # A file name with bytes that are not UTF-8 must still fit every report format.
+        if self.source_path is not None:
+            object.__setattr__(self, "source_path", printable_path(self.source_path))
 
     @property
     def name(self) -> str:
@@ -187,7 +194,8 @@ class VersionReport:
     model: str
     metrics: dict[str, object] = field(default_factory=dict)
     skipped_checks: tuple[SkippedCheck, ...] = ()
-    # Findings a baseline accepted: kept for the record, shown only as a count.
+    # Findings matching the baseline (accepted earlier): out of `findings`, the score and the
+    # verdict, and reported only as a count.
     suppressed: tuple[Finding, ...] = ()
 
     @property

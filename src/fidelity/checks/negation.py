@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import Clause, clause_similarities, split_clauses
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.model import Finding, Segment, Severity
+from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
 # The cue lists per language (langdata, regular expressions): plain negators counted one each
 # (`negators`, and `negator_affixes` written onto another word, "n't"); words that negate
@@ -170,7 +170,10 @@ def _supported(lang: str) -> bool:
     return bool(langdata.words(lang, "negators"))
 
 
-@register("negation")
+@register(
+    "negation",
+    languages=Languages(lambda: langdata.languages_with("negators"), "no negation words"),
+)
 def check_negation(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

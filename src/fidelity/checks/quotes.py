@@ -14,8 +14,8 @@ import numpy as np
 
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import unrendered_clauses, word_weight
 from fidelity.model import Finding, Severity, Span
+from fidelity.readers.clauses import unrendered_clauses, word_weight
 
 
 def _pairs() -> dict[str, str]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
+from fidelity.baseline import BASELINE_NAME, baseline_line
 from fidelity.model import Alignment, Document, Finding, Report, Severity, Span, VersionReport
 from fidelity.report.locate import finding_where, segment_label
 
@@ -91,6 +92,10 @@ margin-top:6px;font-size:.92rem}
 .excerpts b.sev-minor{background:var(--minor-bg)}
 .excerpts .side{display:block;color:var(--muted);font-size:.75rem}
 .row[id]{scroll-margin-top:48px}
+.dismiss{margin-top:6px;font-size:.85rem}.dismiss summary{cursor:pointer;color:var(--muted)}
+.dismiss pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--alt);padding:4px 8px;
+border-radius:4px;margin:4px 0;font-size:.8rem}
+@media print{.dismiss{display:none}}
 footer{margin:24px auto 32px;color:var(--muted);font-size:.85rem}
 @media (max-width:700px){
 body{font-size:15px}
@@ -137,6 +142,20 @@ _JS = """
     box.addEventListener("change", function () {
       var pairs = document.getElementById(box.getAttribute("data-target"));
       if (pairs) { pairs.classList.toggle("only", box.checked); }
+    });
+  });
+  document.querySelectorAll("button.copy-line").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var line = button.parentNode.querySelector(".baseline-line");
+      var note = button.parentNode.querySelector(".copy-note");
+      var range = document.createRange();
+      range.selectNodeContents(line);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      note.textContent = copied ? "copied" : "selected: copy it with Ctrl+C (Cmd+C)";
     });
   });
   document.documentElement.classList.add("js-ready");
@@ -371,7 +390,20 @@ def _finding_item(
         f"<div>{_e(finding.message)}</div>"
         f'<div class="excerpts"><div{attrs[0]}><span class="side" lang="en" dir="ltr">original'
         f'</span>{o_text}</div><div{attrs[1]}><span class="side" lang="en" dir="ltr">'
-        f"version</span>{v_text}</div></div></li>"
+        f"version</span>{v_text}</div></div>{_dismiss(finding)}</li>"
+    )
+
+
+def _dismiss(finding: Finding) -> str:
+    """The baseline line that accepts this finding, to copy into the baseline file."""
+    return (
+        '<details class="dismiss"><summary>dismiss</summary>'
+        f"<p>A false alarm? Add this line to <code>{BASELINE_NAME}</code> (beside "
+        "fidelity.toml, or in the folder you run <code>fidelity check</code> from): later "
+        "runs report this finding only as a count.</p>"
+        f'<pre class="baseline-line">{_e(baseline_line(finding))}</pre>'
+        '<button type="button" class="copy-line">copy line</button> '
+        '<span class="copy-note muted" aria-live="polite"></span></details>'
     )
 
 

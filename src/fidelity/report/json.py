@@ -16,6 +16,7 @@ Schema version 2 (fidelity 0.1 onwards): documents carry their `text`, segments 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 from fidelity.errors import FidelityInputError
@@ -108,6 +109,13 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             for v in report.versions
         ],
     }
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema every report this version writes validates against (shipped as
+    package data, so a program can validate reports without a copy of its own)."""
+    text = resources.files("fidelity.report").joinpath("schema.json").read_text("utf-8")
+    return json.loads(text)
 
 
 def render_json(report: Report) -> str:
