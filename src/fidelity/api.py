@@ -19,7 +19,7 @@ from fidelity.align import MODES, ModeChoice, align
 from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
-from fidelity.checks.base import make_pairs
+from fidelity.checks.base import make_pairs, skipped_checks
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -214,6 +214,7 @@ def check(
     models_used: list[str] = []
     calibrations: list[Calibration] = []
     modes: list[str] = []
+    checks_ran: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(
@@ -234,7 +235,10 @@ def check(
             alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
-        findings = apply_severity_overrides(run_checks(pairs, context, names), overrides)
+        # A check that cannot judge this pair of languages is reported, not run.
+        skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
+        ran = [name for name in names if name not in {s.check for s in skipped}]
+        findings = apply_severity_overrides(run_checks(pairs, context, ran), overrides)
         findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
@@ -247,9 +251,12 @@ def check(
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
                 metrics=_surface(original_doc, version_doc, alignments, reference_doc),
+                skipped_checks=tuple(skipped),
                 suppressed=tuple(suppressed),
             )
         )
+        for name in ran:
+            _add_unique(checks_ran, name)
         _add_unique(models_used, encoder.name)
         if calibration not in calibrations:
             calibrations.append(calibration)
@@ -259,7 +266,7 @@ def check(
         calibrations=calibrations,
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
         split="units" if paired is not None else split,
-        checks=names,
+        checks=[name for name in names if name in checks_ran],  # only the checks that ran
         settings=settings,
         paired=paired is not None and not realign,
         settings_file=settings_label,

@@ -613,6 +613,27 @@ def models() -> None:
             f"{calibration.match_threshold:.3f}"
         )
         console.print(f"  [dim]{names}[/]")
+    _print_coverage(console)
+
+
+def _print_coverage(console: Console) -> None:
+    """The check x language table, from the checks' own declarations."""
+    from rich.table import Table
+
+    from fidelity import langdata
+    from fidelity.checks import coverage_matrix
+
+    matrix = coverage_matrix()
+    languages = list(matrix[0][1]) if matrix else []
+    table = Table(title=f"languages each check can judge (langdata {langdata.VERSION})",
+                  box=None, padding=(0, 1), title_justify="left")
+    table.add_column("check")
+    for lang in languages:
+        table.add_column(lang, justify="center")
+    for name, cells in matrix:
+        table.add_row(name, *("✓" if cells[lang] else "·" for lang in languages))
+    console.print(table)
+    console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 
 def main() -> None:

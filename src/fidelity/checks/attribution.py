@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
 from fidelity.model import Document, Finding, Severity
 from fidelity.readers.gazetteer import Mention, find_gazetteer
 from fidelity.readers.names import (
@@ -137,7 +137,10 @@ def _named_in(mention: Mention, lang: str, mentions: list[Mention], other_lang: 
     return any(_same(other, other_lang, mention, lang) for other in mentions)
 
 
-@register("attribution")
+@register(
+    "attribution",
+    languages=Languages(lambda: langdata.languages_with("reporting"), "no reporting verbs"),
+)
 def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

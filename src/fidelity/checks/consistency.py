@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.model import Document, Finding, Severity, Span
 from fidelity.readers.names import (
     common_word,
@@ -28,6 +28,7 @@ from fidelity.readers.names import (
     find_names,
     initial_names,
     name_index,
+    names_read_in,
     normalise_name,
 )
 
@@ -154,7 +155,10 @@ def find_clashes(version: Document, original: Document) -> list[Clash]:
     return clashes
 
 
-@register("consistency")
+@register(
+    "consistency",
+    languages=Languages(names_read_in, "names not read from capitals"),
+)
 def check_consistency(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.version_segments:
         return []

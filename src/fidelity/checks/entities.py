@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
 from fidelity.model import Finding, Severity
 from fidelity.readers.gazetteer import (
     Mention,
     find_gazetteer,
+    gazetteer_languages,
     organisations_known,
     related_organisations,
 )
@@ -28,6 +29,7 @@ from fidelity.readers.names import (
     find_names,
     full_name,
     name_found,
+    names_read_in,
     names_readable,
 )
 
@@ -86,7 +88,12 @@ def _document_entities(text: str, lang: str) -> frozenset[str]:
     return frozenset(m.entity for m in find_gazetteer(text, lang))
 
 
-@register("entity")
+def _entity_languages() -> frozenset[str]:
+    """Languages whose places and organisations (gazetteer) or names (capitals) are read."""
+    return frozenset(gazetteer_languages()) | frozenset(names_read_in())
+
+
+@register("entity", languages=Languages(_entity_languages, "no gazetteer or names"))
 def check_entities(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

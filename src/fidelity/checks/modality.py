@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.model import Finding, Severity, Span
 from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
@@ -41,7 +41,9 @@ def find_cues(text: str, lang: str, kind: str) -> list[re.Match[str]]:
     return list(pattern.finditer(text)) if pattern else []
 
 
-@register("modality")
+@register(
+    "modality", languages=Languages(lambda: langdata.languages_with("hedges"), "no hedge list")
+)
 def check_modality(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.model import Finding, Segment, Severity
 from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
@@ -170,7 +170,10 @@ def _supported(lang: str) -> bool:
     return bool(langdata.words(lang, "negators"))
 
 
-@register("negation")
+@register(
+    "negation",
+    languages=Languages(lambda: langdata.languages_with("negators"), "no negation words"),
+)
 def check_negation(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

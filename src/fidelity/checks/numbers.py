@@ -20,14 +20,15 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
-from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
 from fidelity.model import Finding, Severity
-from fidelity.readers.dates import DateMention, dates_supported, find_dates
+from fidelity.readers.dates import DateMention, date_languages, dates_supported, find_dates
 from fidelity.readers.figures import (
     Figure,
     find_figures,
     find_times,
     locate_number_word,
+    scale_languages,
     spelled_cardinals,
     spelled_values,
 )
@@ -188,7 +189,7 @@ def compare_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     return findings
 
 
-@register("date")
+@register("date", languages=Languages(date_languages, "no month names"))
 def check_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []
@@ -197,7 +198,7 @@ def check_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     return compare_dates(pair, context)
 
 
-@register("number")
+@register("number", languages=Languages(scale_languages, "no scale words"))
 def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

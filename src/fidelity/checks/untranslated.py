@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.lang import language_name
 from fidelity.model import Finding, Severity
 from fidelity.readers.words import zipf
@@ -67,7 +67,12 @@ def script_of(char: str) -> str | None:
     return None
 
 
-@register("untranslated")
+@register(
+    "untranslated",
+    languages=Languages(
+        lambda: langdata.table(langdata.MULTILINGUAL, "scripts"), "script unknown", "version"
+    ),
+)
 def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

@@ -240,5 +240,10 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
     return tuple(mentions)
 
 
+def date_languages() -> tuple[str, ...]:
+    """The languages whose dates are read: month names, or Chinese and Japanese dates."""
+    return tuple(lang for lang in langdata.languages() if dates_supported(lang))
+
+
 def dates_supported(lang: str) -> bool:
     return bool(langdata.words(lang, "months")) or bool(langdata.prop(lang, "no_space"))

@@ -44,6 +44,13 @@ _TIME_HINT = re.compile(r"\d\s*(?:[:：h.时時点點]|a\.m\.|p\.m\.|Uhr)")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 
 
+def scale_languages() -> tuple[str, ...]:
+    """The languages whose scale words are read ("млн", "万"): elsewhere "1,2 ล้าน" would
+    read as 1.2 against "1.2 million"."""
+    return tuple(lang for lang in langdata.languages()
+                 if langdata.has(lang, "scales") or langdata.has(lang, "cjk_scales"))
+
+
 @lru_cache(maxsize=1)
 def _scale_words() -> tuple[tuple[str, int | str], ...]:
     """Every language's scale words (langdata `scales`), those of several words first ("mil

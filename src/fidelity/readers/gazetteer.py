@@ -21,6 +21,11 @@ def _parents() -> dict[str, str]:
     return langdata.table(langdata.MULTILINGUAL, "organisation_parents")
 
 
+def gazetteer_languages() -> tuple[str, ...]:
+    """The languages whose countries, organisations and cities are read."""
+    return tuple(lang for lang in langdata.languages() if langdata.prop(lang, "gazetteer"))
+
+
 def organisations_known(lang: str) -> bool:
     """Whether the language has names for the organisations: without them an organisation
     named on one side only cannot be told apart from one the other side names otherwise."""

@@ -43,6 +43,11 @@ def _name_particles() -> frozenset[str]:
     return frozenset(langdata.words(langdata.MULTILINGUAL, "name_particles"))
 
 
+def names_read_in() -> tuple[str, ...]:
+    """The languages whose names are read from capitals."""
+    return tuple(lang for lang in langdata.languages() if _cased(lang))
+
+
 def _cased(lang: str) -> bool:
     """Whether names are read from capitals (German capitalises every noun)."""
     return bool(langdata.prop(lang, "cased_names"))
