@@ -45,7 +45,7 @@ WHOLE_STYLE = {Severity.CRITICAL: "red", Severity.MAJOR: "dark_orange", Severity
 # Where the terminal shows no colour (a pipe, a file), the highlighted words are bracketed.
 PLAIN_MARKS = ("⟦", "⟧")
 SIDE_WIDTH = 9  # "original " / "version  "
-CHUNK_LINES = 2000  # lines handed to rich at once: few calls, bounded memory
+CHUNK_LINES = 2000  # lines written at once: few writes, bounded memory
 NO_BREAK = "\u00a0"
 _FIGURE_SPACE = re.compile(r"(?<=\d)[ \u202f](?=\d)")
 _SPACES = re.compile(r"\s+")
