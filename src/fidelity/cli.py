@@ -35,6 +35,15 @@ if TYPE_CHECKING:
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 
+AllowNetwork = Annotated[
+    bool,
+    typer.Option(
+        help="Allow the network: fetch documents given as http(s) URLs and download a "
+        "sentence-transformers model that is not on this machine. Without it nothing is "
+        "fetched (the Hugging Face libraries are switched offline)."
+    ),
+]
+
 app = typer.Typer(
     help="Find where a translation or re-report drifted from the original.",
     no_args_is_help=True,
@@ -371,9 +380,7 @@ def check(
             help="A reference translation: chrF and TER of each version in its language against it."
         ),
     ] = None,
-    allow_network: Annotated[
-        bool, typer.Option(help="Fetch documents given as http(s) URLs.")
-    ] = False,
+    allow_network: AllowNetwork = False,
     realign: Annotated[
         bool,
         typer.Option(
@@ -431,6 +438,7 @@ def check(
             settings={**settings.values, **({"glossary": str(glossary)} if glossary else {})},
             settings_label=settings.label,
             baseline=accepted,
+            allow_network=allow_network,
         )
         if update_baseline:
             _accept_all(baseline_file, report)
@@ -502,6 +510,7 @@ def align(
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
     cache: Annotated[bool, typer.Option()] = True,
+    allow_network: AllowNetwork = False,
 ) -> None:
     """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
@@ -518,6 +527,7 @@ def align(
             lang_original=lang_original,
             lang_version=lang_version,
             cache=cache,
+            allow_network=allow_network,
         )
     if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
