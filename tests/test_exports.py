@@ -177,3 +177,13 @@ def test_align_shows_each_bead_with_its_sentences(tmp_path: Path) -> None:
     assert len(rows) == len(beads)
     assert "BORDEAUX, Aug 12" in rows[0].text_content()
     assert page.xpath('//div[contains(@class, "omitted")]')
+
+
+def test_a_huge_span_is_cut_to_fit_a_cell() -> None:
+    long = "word " * 12_000  # 60,000 characters: over a spreadsheet cell's 32,767
+    report = _one_finding_report("omitted", long.strip(), "short")
+    row = _rows(render_csv(report))[0]
+    assert len(row["original_text"]) < 32_767 and row["original_text"].endswith("…⟧")
+    assert row["original_end"] == str(len(long.strip()))  # the offsets keep the whole span
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["findings"]
+    assert len(sheet.cell(2, COLUMNS.index("original_text") + 1).value) < 32_767
