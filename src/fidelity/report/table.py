@@ -29,8 +29,11 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 OPEN_MARK, CLOSE_MARK = "⟦", "⟧"
-# Characters of the sentence kept either side of a span; a longer sentence is cut with "…".
+# Characters of the sentence kept either side of a span, and of the span itself; longer text
+# is cut with "…" (the offsets still give the whole span), so a cell stays readable and under
+# a spreadsheet's limit of 32,767 characters.
 CONTEXT = 400
+MAX_SPAN = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = (
@@ -117,9 +120,10 @@ def marked_text(index: SegmentIndex, span: Span | None) -> MarkedText:
         before = "…" + before
     if end + CONTEXT < hi:
         after += "…"
-    return MarkedText(
-        _flat(before).lstrip(), _flat(doc.text[start:end]), _flat(after).rstrip()
-    )
+    middle = _flat(doc.text[start:end])
+    if len(middle) > MAX_SPAN:
+        middle = middle[:MAX_SPAN] + "…"
+    return MarkedText(_flat(before).lstrip(), middle, _flat(after).rstrip())
 
 
 def _flat(text: str) -> str:
