@@ -166,6 +166,17 @@ def test_a_docx_with_huge_whitespace_relationships(original, tmp_path) -> None:
     assert_within_budget(run, error="_rels/.rels")
 
 
+def test_a_huge_html_page(original, tmp_path) -> None:
+    paragraph = "<p>The ministry said exports may fall by a third next year.</p>\n"
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article>" + paragraph * (6_000_000 // len(paragraph)) + "</article>",
+        encoding="utf-8",
+    )
+    run = run_cli("check", str(original), str(page))
+    assert_within_budget(run, error="FIDELITY_MAX_HTML_CHARS")
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_devices_as_version_and_as_glossary(original, version, device: str) -> None:
     assert_within_budget(run_cli("check", str(original), device), error="FIDELITY_MAX_BYTES")
@@ -256,3 +267,16 @@ def test_a_large_glossary_is_read_and_applied_in_linear_time(original, version, 
         env={"FIDELITY_MAX_GLOSSARY_ENTRIES": "1000"},
     )
     assert_within_budget(run, error="more than 1,000 entries")
+
+
+def test_an_explicit_rereport_of_two_long_documents_is_refused(monkeypatch) -> None:
+    """Re-report alignment compares every pair of sentences (5,000 x 5,000 took 48 s and
+    grows with the product); auto mode switches to translation beyond the cap, an explicit
+    `--mode rereport` is refused with one line."""
+    from fidelity import api
+    from fidelity.errors import FidelityInputError
+
+    monkeypatch.setattr(api, "FULL_MATRIX_CELLS", 4)
+    with pytest.raises(FidelityInputError, match="too many for --mode rereport"):
+        api.check(ORIGINAL + " Prices rose.", [VERSION + " Les prix ont monté."], mode="rereport")
+    assert api.check(ORIGINAL + " Prices rose.", [VERSION + " Les prix ont monté."]).versions
