@@ -94,7 +94,9 @@ def load_document(
     else:
         code, detected = detect_language(loaded.text, loaded.source_path), True
     segments = (
-        segment_lines(loaded.text) if split == "lines" else segment_sentences(loaded.text, code)
+        segment_lines(loaded.text, loaded.source_path)
+        if split == "lines"
+        else segment_sentences(loaded.text, code, loaded.source_path)
     )
     if not segments:
         raise FidelityInputError("contains no sentences", loaded.source_path)

