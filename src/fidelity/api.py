@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from fidelity import __version__, langdata, surface
-from fidelity.align import MODES, ModeChoice, align
+from fidelity.align import FULL_MATRIX_CELLS, MODES, ModeChoice, align
 from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
@@ -354,6 +354,15 @@ def _align(
     calibration: Calibration,
     mode: str,
 ) -> tuple[list[Alignment], ModeChoice]:
+    pairs = len(original.segments) * len(version.segments)
+    if mode == "rereport" and pairs > FULL_MATRIX_CELLS:
+        # The order-free alignment compares every sentence with every other: quadratic in
+        # time and memory (5,000 x 5,000 sentences took 48 s); auto mode never picks it here.
+        raise FidelityInputError(
+            f"{len(original.segments):,} x {len(version.segments):,} sentences are too many for "
+            f"--mode rereport (at most {FULL_MATRIX_CELLS:,} pairs); use --mode translation",
+            version.source_path,
+        )
     return align(
         o_vectors,
         v_vectors,
