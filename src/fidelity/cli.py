@@ -572,36 +572,84 @@ def batch(
         typer.Option(
             "--output",
             "-o",
-            help="Results: .jsonl, .csv or .parquet. An "
-            "existing file is resumed: rows already scored are skipped.",
+            help="Results: .jsonl, .csv or .parquet, with STEM.findings.EXT (one row per "
+            "finding) and OUTPUT.meta.json beside it. An existing OUTPUT of the same input and "
+            "signature is resumed: rows already scored are skipped.",
         ),
     ],
-    mode: Annotated[Mode, typer.Option()] = Mode.translation,
+    mode: Annotated[
+        Mode | None,
+        typer.Option(help="translation, rereport or auto, as for check [default: auto]."),
+    ] = None,
     model: Annotated[str | None, typer.Option()] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Severity that sets `flagged`.")] = FailOn.major,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Severity that sets `flagged` [default: major].")
+    ] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
     cache: Annotated[bool, typer.Option()] = True,
+    config: Annotated[
+        Path | None, typer.Option(help="Settings file (default: as for check).")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace an existing OUTPUT instead of resuming it.")
+    ] = False,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            help="Keep the rows of an existing OUTPUT made from another input or under "
+            "another signature, and add this run's."
+        ),
+    ] = False,
+    paths_from: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder that source_path and version_path are read from (default: the "
+            "input's folder); paths outside it are refused."
+        ),
+    ] = None,
+    allow_network: AllowNetwork = False,
 ) -> None:
     """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
     from fidelity.batch import score_pairs
-    from fidelity.io.atomic import prepare_output
+    from fidelity.config import find_settings
 
-    prepare_output(output, [input_path])
+    settings = find_settings(explicit=config)
     summary = score_pairs(
         input_path,
         output,
-        fail_on=fail_on.value,
-        model=model,
-        mode=mode.value,
+        fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
+        model=model or settings.get("model"),
+        mode=mode.value if mode else settings.get("mode", "auto"),
         split=split.value,
         progress=True,
         cache=cache,
+        checks=_checks(None, settings),
+        settings=settings.values,
+        settings_label=settings.label,
+        overwrite=overwrite,
+        merge=merge,
+        paths_from=paths_from,
+        allow_network=allow_network,
     )
-    console = Console(stderr=True)
-    console.print(str(summary))
-    table = summary.table()
+    _print_batch_summary(summary)
+
+
+def _print_batch_summary(summary: object) -> None:
+    """The run in one line, then findings by severity and check as a table."""
+    from rich.table import Table
+
+    console = _stderr()
+    console.print(Text(str(summary)))
+    table = summary.table()  # type: ignore[attr-defined]
     if table.height:
-        console.print(str(table))
+        grid = Table(box=None, pad_edge=False, show_edge=False)
+        for column in ("severity", "check", "findings", "pairs"):
+            grid.add_column(column, justify="right" if column in ("findings", "pairs") else "left")
+        for severity, check, findings, pairs in table.iter_rows():
+            grid.add_row(Text(severity), Text(check), str(findings), str(pairs))
+        console.print(grid)
+    written = [summary.output, summary.findings_output]  # type: ignore[attr-defined]
+    console.print(Text("written: " + ", ".join(str(p) for p in written if p is not None)))
 
 
 @app.command()
