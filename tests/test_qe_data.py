@@ -129,6 +129,8 @@ def shared(tmp_path: Path) -> Path:
         _mqm_row("A", "1", "r1", src, tgt, "4:17:major"),
         _mqm_row("A", "1", "r2", src, tgt, "4:17:major"),
         _mqm_row("A", "1", "r3", src, tgt, "37:43:minor"),
+        # another system with the same output: one more rater of it
+        _mqm_row("E", "1", "r4", src, tgt, "4:17:minor"),
         # one rater, an end-of-sentence omission mark
         _mqm_row("B", "1", "r1", src, "Der Bürgermeister eröffnete die Brücke.",
                  "38:40:major"),
@@ -192,6 +194,8 @@ def test_mqm_merges_raters_by_majority_and_reads_omission_marks(shared: Path) ->
                                                           "training/mqm/train_2021_en-de.tsv",
                                                           "en-de")}
     merged = examples["A"]
+    assert "E" not in examples  # the same output from another system: merged
+    # three of four raters mark it; two of those three say major
     assert [(merged.tgt[s:e], sev) for s, e, sev, _ in merged.tgt_spans] == [
         ("Bürgermeister", "major")
     ]
@@ -299,6 +303,11 @@ def test_every_perturbation_changes_the_text_where_its_span_says(kind: str) -> N
             assert (edit.src, edit.tgt) != (pair.src, pair.tgt)
             if kind in FAITHFUL_KINDS:
                 assert not edit.tgt_spans and not edit.src_spans and edit.omission is None
+                continue
+            if edit.tgt != pair.tgt and not edit.tgt_spans:  # left out of the version
+                (start, end, _), = edit.src_spans
+                omitted = edit.src[start:end]
+                assert edit.tgt.count(omitted) < pair.tgt.count(omitted), (kind, edit)
                 continue
             side_before, side_after, spans = (
                 (pair.tgt, edit.tgt, [s[:2] for s in edit.tgt_spans])
@@ -408,3 +417,16 @@ def test_only_flagged_source_words_without_a_counterpart_count_as_omitted() -> N
     # "big" has no counterpart (left out); "dog" has one (mistranslated); "." is punctuation
     assert _omitted_tags(tags, "0-0 2-1 3-2", tokens) == ["OK", "BAD", "OK", "OK", "OK"]
     assert _omitted_tags(tags, None, tokens) == tags
+
+
+def test_errors_made_from_pairs_with_a_segment_label_only_keep_that_limit() -> None:
+    from fidelity.qe.training.data import make_example
+
+    not_critical = [
+        make_example(id=str(i), origin="ced", src=s, tgt=t, src_lang="en", tgt_lang="de",
+                     group=str(i), has_major=False, spans_complete=False)
+        for i, (s, t) in enumerate(FAITHFUL)
+    ]
+    examples = synthesise(both_directions(not_critical), {"number": 3, "negation": 3}, seed=2)
+    assert examples and not any(e.spans_complete for e in examples)
+    assert all(e.has_major for e in examples)

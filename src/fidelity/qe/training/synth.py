@@ -27,7 +27,9 @@ _NO_SPACE_LANGS = frozenset({"zh", "ja", "th"})
 
 @dataclass(frozen=True)
 class Pair:
-    """A faithful pair in one direction, with the group of the sentence it came from."""
+    """A faithful pair in one direction, with the group of the sentence it came from.
+    `complete` is False for a pair known only to have no major error (a critical-error
+    'NOT'): an error made from it is certain, the rest of its words are not."""
 
     src: str
     tgt: str
@@ -35,6 +37,7 @@ class Pair:
     tgt_lang: str
     group: str
     origin: str
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,12 @@ def lexicon(lang: str) -> dict:
 def both_directions(examples: Sequence[Example]) -> list[Pair]:
     """Faithful pairs as given and swapped, so X->en data also teaches en->X."""
     pairs = []
-    for example in examples:
+    for e in examples:
         pairs.append(
-            Pair(example.src, example.tgt, example.src_lang, example.tgt_lang, example.group,
-                 example.origin)
+            Pair(e.src, e.tgt, e.src_lang, e.tgt_lang, e.group, e.origin, e.spans_complete)
         )
         pairs.append(
-            Pair(example.tgt, example.src, example.tgt_lang, example.src_lang, example.group,
-                 example.origin)
+            Pair(e.tgt, e.src, e.tgt_lang, e.src_lang, e.group, e.origin, e.spans_complete)
         )
     return pairs
 
@@ -376,6 +377,49 @@ def shared_names(pair: Pair) -> list[tuple[int, int]]:
     return out
 
 
+_YEAR = re.compile(r"(?<![0-9A-Za-z.,])(?:1[5-9]|20)\d\d(?![0-9A-Za-z])")
+
+
+def perturb_entity_dropped(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
+    """A year or name both sides share left out of the version (with the preposition that
+    leads it, 'in 1934', where the language's word list has one): the omission is located
+    exactly on the original, where it stays. Other numbers are left alone: without their unit
+    the sentence would not read."""
+    candidates = [
+        (m.start(), m.end()) for m in _YEAR.finditer(pair.tgt) if m.group() in pair.src
+    ] + shared_names(pair)
+    candidates = [(s, e) for s, e in candidates if pair.src.count(pair.tgt[s:e]) == 1]
+    if not candidates:
+        return None
+    start, end = rng.choice(sorted(candidates))
+    word = pair.tgt[start:end]
+    if pair.tgt_lang in _NO_SPACE_LANGS:
+        lead = re.search(r"[在于]$", pair.tgt[:start]) if word.isdigit() else None
+        cut_start = start - 1 if lead else start
+        end += pair.tgt[end : end + 1] == "年"
+    else:
+        lead = re.search(r"(?:^|\s)(\S+\s+)$", pair.tgt[:start])
+        prepositions = lexicon(pair.tgt_lang).get("prepositions", [])
+        leads = lead is not None and lead.group(1).strip().lower() in prepositions
+        cut_start = start - len(lead.group(1)) if leads and lead else start
+    before, after = pair.tgt[:cut_start].rstrip(" "), pair.tgt[end:].lstrip(" ")
+    if before and after and before[-1] in "(（[" and after[0] in ")）]":  # no empty brackets
+        before, after = before[:-1].rstrip(" "), after[1:].lstrip(" ")
+    if not before:  # the sentence opened with it: no stray comma, the capital kept
+        after = after.lstrip(" ,，、;；:")
+        after = after[:1].upper() + after[1:]
+    elif after and before[-1] in ",，;；" and after[0] in ",，;；":
+        after = after[1:].lstrip(" ")
+    joiner = "" if (not before or not after or after[0] in ".,;:!?)»”\"'，。、"
+                    or pair.tgt_lang in _NO_SPACE_LANGS) else " "
+    tgt = before + joiner + after
+    if not tgt.strip() or tgt == pair.tgt:
+        return None
+    src_start = pair.src.index(word)
+    return Edit(pair.src, tgt, (), ((src_start, src_start + len(word), "omission"),),
+                omission="major")
+
+
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+|[，；、]\s*")
 _FINAL = re.compile(r"[\s.!?。！？…\"'”»」)]*$")
 
@@ -493,6 +537,7 @@ KINDS: dict[str, Perturbation] = {
     "gender": perturb_gender,
     "clause_added": perturb_clause_added,
     "clause_dropped": perturb_clause_dropped,
+    "entity_dropped": perturb_entity_dropped,
     "benign": benign_rewording,
 }
 # kinds whose result is still a faithful pair (no spans, no major error)
@@ -503,7 +548,8 @@ def synthesise(
     pairs: Sequence[Pair], counts: dict[str, int], seed: int, pools: Pools | None = None
 ) -> list[Example]:
     """Up to `counts[kind]` examples of each kind, spread over the version languages in turn,
-    each faithful pair used at most once per kind; the same seed gives the same examples."""
+    each faithful pair used at most once per kind (fully labelled pairs before those with a
+    segment label only); the same seed gives the same examples."""
     pools = pools or Pools.from_pairs(pairs)
     by_lang: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:
@@ -512,7 +558,13 @@ def synthesise(
     for kind, wanted in counts.items():
         perturb = KINDS[kind]
         rng = random.Random(stable_hash(kind, key=str(seed)))
-        queues = {lang: rng.sample(items, len(items)) for lang, items in sorted(by_lang.items())}
+        # popped from the end: pairs with complete labels first, segment-label-only ones
+        # only where a language runs out of them
+        queues = {
+            lang: _shuffled([p for p in items if not p.complete], rng)
+            + _shuffled([p for p in items if p.complete], rng)
+            for lang, items in sorted(by_lang.items())
+        }
         made = 0
         while made < wanted and queues:
             for lang in list(queues):
@@ -532,6 +584,10 @@ def synthesise(
     return examples
 
 
+def _shuffled(items: list[Pair], rng: random.Random) -> list[Pair]:
+    return rng.sample(items, len(items))
+
+
 def _as_example(edit: Edit, pair: Pair, kind: str, index: int) -> Example:
     return make_example(
         id=f"synth:{kind}:{index}",
@@ -544,4 +600,5 @@ def _as_example(edit: Edit, pair: Pair, kind: str, index: int) -> Example:
         tgt_spans=edit.tgt_spans,
         src_spans=edit.src_spans,
         omission=edit.omission,
+        spans_complete=pair.complete,
     )
