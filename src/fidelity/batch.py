@@ -379,7 +379,7 @@ def _read_jsonl(path: Path) -> tuple[list[dict[str, Any]], dict[int, str]]:
             except UnicodeDecodeError:
                 problem = "not UTF-8 text"
             except json.JSONDecodeError as error:
-                problem = f"not valid JSON ({error.msg} at column {error.colno})"
+                problem = f"not valid JSON ({error.msg.removesuffix(' at')}, column {error.colno})"
             else:
                 if isinstance(value, dict):
                     rows.append(value)
