@@ -129,6 +129,8 @@ def shared(tmp_path: Path) -> Path:
         _mqm_row("A", "1", "r1", src, tgt, "4:17:major"),
         _mqm_row("A", "1", "r2", src, tgt, "4:17:major"),
         _mqm_row("A", "1", "r3", src, tgt, "37:43:minor"),
+        # another system with the same output: one more rater of it
+        _mqm_row("E", "1", "r4", src, tgt, "4:17:minor"),
         # one rater, an end-of-sentence omission mark
         _mqm_row("B", "1", "r1", src, "Der Bürgermeister eröffnete die Brücke.",
                  "38:40:major"),
@@ -192,6 +194,8 @@ def test_mqm_merges_raters_by_majority_and_reads_omission_marks(shared: Path) ->
                                                           "training/mqm/train_2021_en-de.tsv",
                                                           "en-de")}
     merged = examples["A"]
+    assert "E" not in examples  # the same output from another system: merged
+    # three of four raters mark it; two of those three say major
     assert [(merged.tgt[s:e], sev) for s, e, sev, _ in merged.tgt_spans] == [
         ("Bürgermeister", "major")
     ]

@@ -62,6 +62,8 @@ MAX_CHARS = Limit("FIDELITY_MAX_CHARS", 500_000, "characters")
 # a longer run of text without a sentence end is cut at a clause or word boundary.
 MAX_SEGMENTS = Limit("FIDELITY_MAX_SEGMENTS", 20_000, "segments")
 MAX_SEGMENT_CHARS = Limit("FIDELITY_MAX_SEGMENT_CHARS", 2_000, "characters")
+# Versions of one original in one request to `fidelity serve` (each is a full check).
+MAX_VERSIONS = Limit("FIDELITY_MAX_VERSIONS", 20, "versions")
 # Seconds a URL fetch may take in all (connection, redirects, headers and body).
 FETCH_DEADLINE = Limit("FIDELITY_FETCH_DEADLINE", 60.0, "seconds")
 
