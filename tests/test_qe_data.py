@@ -430,3 +430,16 @@ def test_errors_made_from_pairs_with_a_segment_label_only_keep_that_limit() -> N
     examples = synthesise(both_directions(not_critical), {"number": 3, "negation": 3}, seed=2)
     assert examples and not any(e.spans_complete for e in examples)
     assert all(e.has_major for e in examples)
+
+
+def test_a_span_off_its_text_is_refused_when_the_example_is_made() -> None:
+    from fidelity.qe.training.data import make_example
+
+    common = {"id": "x", "origin": "t", "src": "abc", "tgt": "abc", "src_lang": "en",
+              "tgt_lang": "de", "group": "g"}
+    with pytest.raises(ValueError):
+        make_example(tgt_spans=[(1, 9, "major", "mistranslation")], **common)
+    with pytest.raises(ValueError):
+        make_example(tgt_spans=[(0, 2, "critical", "mistranslation")], **common)
+    with pytest.raises(ValueError):
+        make_example(src_spans=[(2, 2, "omission")], **common)

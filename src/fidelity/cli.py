@@ -246,8 +246,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     if not enabled or not console.is_terminal:
         yield lambda _message: None
         return
-    with console.status("starting") as status:
-        yield lambda message: status.update(message)
+    # Text, not str: a spinner reads a str as markup, and the messages carry file names.
+    with console.status(Text("starting")) as status:
+        yield lambda message: status.update(Text(message))
 
 
 def _source(argument: str, allow_network: bool) -> Path | Url:
@@ -756,14 +757,46 @@ def _print_coverage(console: Console) -> None:
     console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 
+def _click_exceptions() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """Click's usage-error classes, from the copy typer ships (recent typer) and from click
+    itself (older typer), whichever are installed."""
+    import importlib
+
+    errors: list[type[Exception]] = []
+    help_wanted: list[type[Exception]] = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        errors.append(module.ClickException)
+        if hasattr(module, "NoArgsIsHelpError"):
+            help_wanted.append(module.NoArgsIsHelpError)
+    return tuple(errors), tuple(help_wanted)
+
+
 def main() -> None:
     """The console script: the commands handle their own errors (`_guarded`); this catches
-    what escapes them (option parsing, start-up) so that no traceback reaches a user."""
+    what escapes them (option parsing, start-up) so that no traceback reaches a user, and
+    prints a usage mistake as one line like every other error."""
+    usage_error, no_args_is_help = _click_exceptions()
     try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
+        status = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         _stderr().print("fidelity: interrupted")
         sys.exit(130)
+    except no_args_is_help as help_wanted:  # `fidelity` alone: the help, as before
+        help_wanted.show()
+        sys.exit(help_wanted.exit_code)
+    except usage_error as error:
+        command = error.ctx.command_path if getattr(error, "ctx", None) else "fidelity"
+        _stderr().print(
+            Text.assemble(
+                ("fidelity: error: ", "bold red"),
+                f"{error.format_message()} (see '{command} --help')",
+            )
+        )
+        sys.exit(error.exit_code)
     except SystemExit:
         raise
     except Exception as error:
@@ -771,6 +804,7 @@ def main() -> None:
             _internal_error(error)
         except typer.Exit as exit_:
             sys.exit(exit_.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":
