@@ -274,3 +274,30 @@ def test_the_batch_command_prints_a_table_not_a_dataframe(tmp_path: Path) -> Non
         app, ["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--split", "lines"]
     )
     assert again.exit_code == 2 and "--merge" in again.stderr
+
+
+def test_odd_json_values_are_one_error_row_each(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    source.write_text(
+        '{"id": [1, 2], "source": "The minister resigned.", "version": ""}\n'
+        '{"id": "s", "source": "\\ud800 is half a character.", "version": "x"}\n'
+        + json.dumps({"id": "ok", **FAITHFUL}) + "\n",
+        encoding="utf-8",
+    )
+    score_pairs(source, tmp_path / "out.jsonl", progress=False)
+    rows = {r["id"]: r for r in pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()}
+    assert rows["[1, 2]"]["severity"] == "critical"  # a list id is still the row's name
+    assert rows["s"]["error"] == "line 2: text that is not valid Unicode (a lone surrogate escape)"
+    assert rows["ok"]["error"] is None
+
+
+def test_a_line_that_is_not_utf8_is_an_error_row(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    source.write_bytes(
+        json.dumps({"id": "a", **FAITHFUL}).encode() + b"\n"
+        + b'{"id": "b", "source": "caf\xe9"}\n'
+        + json.dumps({"id": "c", **FAITHFUL}).encode() + b"\n"
+    )
+    score_pairs(source, tmp_path / "out.jsonl", progress=False)
+    errors = [r["error"] for r in pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()]
+    assert errors == [None, "line 2: not UTF-8 text", None]

@@ -182,3 +182,20 @@ def test_broken_settings_that_were_meant_for_fidelity_stay_errors(tmp_path: Path
     (tmp_path / "fidelity.toml").write_text("mode = \n")
     with pytest.raises(FidelityInputError, match="not valid TOML"):
         find_settings(tmp_path)
+
+
+def test_a_section_declared_by_a_check_module_is_known_before_the_checks_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fidelity import config
+
+    def import_the_checks() -> list[str]:  # as importing fidelity.checks would
+        config.section("dates", {"strict": config.Setting("a number from 0 to 100",
+                                                          config.percentile, 0.0)})
+        return ["date"]
+
+    monkeypatch.setattr(config, "_check_registry", import_the_checks)
+    monkeypatch.setitem(config.SECTIONS, "dates", {})
+    del config.SECTIONS["dates"]  # not declared until the checks load
+    (tmp_path / "fidelity.toml").write_text("[dates]\nstrict = 3\n")
+    assert find_settings(tmp_path).get("dates") == {"strict": 3.0}

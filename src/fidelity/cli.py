@@ -246,8 +246,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     if not enabled or not console.is_terminal:
         yield lambda _message: None
         return
-    with console.status("starting") as status:
-        yield lambda message: status.update(message)
+    # Text, not str: a spinner reads a str as markup, and the messages carry file names.
+    with console.status(Text("starting")) as status:
+        yield lambda message: status.update(Text(message))
 
 
 def _source(argument: str, allow_network: bool) -> Path | Url:
