@@ -25,7 +25,9 @@ from lxml import etree
 from fidelity.errors import FidelityInputError
 from fidelity.io.load import read_file_bytes
 from fidelity.lang import normalise_code
+from fidelity.limits import MAX_BYTES, MAX_SEGMENT_CHARS, Limit
 from fidelity.model import Alignment, Document, Segment
+from fidelity.segment import check_document_length, check_segment_count
 
 BILINGUAL_SUFFIXES = frozenset({".xlf", ".xliff", ".tmx", ".po"})
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -68,7 +70,7 @@ def read_bilingual(path: str | Path) -> BilingualFile:
     name = str(path)
     data = _read_bytes(file, name)
     if file.suffix.lower() == ".po":
-        return _read_po(file, name)
+        return _read_po(data, name)
     root = _parse_xml(data, name)
     kind = etree.QName(root).localname
     if kind == "xliff":
@@ -82,8 +84,8 @@ def read_bilingual(path: str | Path) -> BilingualFile:
 # XML
 
 
-def _read_bytes(file: Path, name: str) -> bytes:
-    data = read_file_bytes(file, name)
+def _read_bytes(file: Path, name: str, limit: Limit = MAX_BYTES) -> bytes:
+    data = read_file_bytes(file, name, limit)
     if not data.strip():
         raise FidelityInputError("file is empty", name)
     return data
@@ -300,11 +302,18 @@ def _same_lang(a: str | None, b: str | None) -> bool:
 # PO
 
 
-def _read_po(file: Path, name: str) -> BilingualFile:
+def _read_po(data: bytes, name: str) -> BilingualFile:
+    """Parsed from the bytes already read (within the size limit), never by reopening the
+    path: a pipe cannot be read twice, and the file may have grown meanwhile."""
     import polib
 
+    from fidelity.io.load import decode
+
+    text = decode(data, name).text
+    if "\n" not in text:
+        text += "\n"  # polib takes a one-line string for a path
     try:
-        catalog = polib.pofile(str(file), wrapwidth=0)
+        catalog = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise FidelityInputError(f"malformed PO file: {_one_line(str(exc))}", name) from None
     target_lang = (catalog.metadata.get("Language") or "").strip() or None
@@ -337,6 +346,7 @@ def _finish(
 ) -> BilingualFile:
     if not units:
         raise FidelityInputError("contains no translation units with source text", name)
+    _refuse_oversized(units, name)
     return BilingualFile(
         path=name,
         format=kind,
@@ -345,6 +355,22 @@ def _finish(
         units=units,
         skipped=skipped,
     )
+
+
+def _refuse_oversized(units: list[Unit], name: str) -> None:
+    """A unit is one segment, already paired, so it cannot be cut like a long sentence:
+    a unit past the segment length limit (or a file past the segment count) is refused."""
+    check_segment_count(len(units), name)
+    check_document_length(sum(len(u.source) for u in units), f"{name} (source)")
+    check_document_length(sum(len(u.target or "") for u in units), f"{name} (target)")
+    most = int(MAX_SEGMENT_CHARS.value())
+    for unit in units:
+        if max(len(unit.source), len(unit.target or "")) > most:
+            raise FidelityInputError(
+                f"unit {unit.id[:40]} is longer than {most:,} characters "
+                f"(set {MAX_SEGMENT_CHARS.variable} to raise the limit)",
+                name,
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,8 +406,14 @@ def bilingual_documents(
     o_text, o_spans = _join([u.source for u in bilingual.units])
     present = [u for u in bilingual.units if u.target is not None]
     v_text, v_spans = _join([u.target or "" for u in present])
-    o_segments = tuple(Segment(i, o_text[s:e], s, e, "unit") for i, (s, e) in enumerate(o_spans))
-    v_segments = tuple(Segment(i, v_text[s:e], s, e, "unit") for i, (s, e) in enumerate(v_spans))
+    o_segments = tuple(
+        Segment(i, o_text[s:e], s, e, "unit", unit.id)
+        for i, ((s, e), unit) in enumerate(zip(o_spans, bilingual.units, strict=True))
+    )
+    v_segments = tuple(
+        Segment(i, v_text[s:e], s, e, "unit", unit.id)
+        for i, ((s, e), unit) in enumerate(zip(v_spans, present, strict=True))
+    )
     alignments: list[Alignment] = []
     v_index = 0
     for o_index, unit in enumerate(bilingual.units):

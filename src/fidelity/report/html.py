@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
+from fidelity.baseline import BASELINE_NAME, baseline_line
 from fidelity.model import Alignment, Document, Finding, Report, Severity, Span, VersionReport
+from fidelity.report.locate import SegmentIndex, finding_where
 
 RTL_LANGUAGES = frozenset(
     {"ar", "he", "iw", "fa", "ur", "ps", "yi", "ji", "sd", "ug", "dv", "ckb", "syr"}
@@ -56,7 +58,7 @@ border-top:1px solid var(--line)}
 .row.head{background:var(--alt);font-weight:600;position:sticky;top:0;z-index:1}
 .row>div{padding:8px 10px;overflow-wrap:anywhere}
 .row .idx{color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
-.row .idx .ids{white-space:nowrap}
+.row .idx .ids{overflow-wrap:anywhere}
 .row .cell+.cell{border-left:1px solid var(--line)}
 .row.has-findings{background:#fffdf7}
 .row.omitted .cell.orig,.row.added .cell.ver{background:#fbeaea}
@@ -90,6 +92,10 @@ margin-top:6px;font-size:.92rem}
 .excerpts b.sev-minor{background:var(--minor-bg)}
 .excerpts .side{display:block;color:var(--muted);font-size:.75rem}
 .row[id]{scroll-margin-top:48px}
+.dismiss{margin-top:6px;font-size:.85rem}.dismiss summary{cursor:pointer;color:var(--muted)}
+.dismiss pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--alt);padding:4px 8px;
+border-radius:4px;margin:4px 0;font-size:.8rem}
+@media print{.dismiss{display:none}}
 footer{margin:24px auto 32px;color:var(--muted);font-size:.85rem}
 @media (max-width:700px){
 body{font-size:15px}
@@ -136,6 +142,20 @@ _JS = """
     box.addEventListener("change", function () {
       var pairs = document.getElementById(box.getAttribute("data-target"));
       if (pairs) { pairs.classList.toggle("only", box.checked); }
+    });
+  });
+  document.querySelectorAll("button.copy-line").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var line = button.parentNode.querySelector(".baseline-line");
+      var note = button.parentNode.querySelector(".copy-note");
+      var range = document.createRange();
+      range.selectNodeContents(line);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      note.textContent = copied ? "copied" : "selected: copy it with Ctrl+C (Cmd+C)";
     });
   });
   document.documentElement.classList.add("js-ready");
@@ -246,6 +266,8 @@ def _version_section(
     alignments = list(version.alignments)
     o_runs = [_runs(original, a.original_ids) for a in alignments]
     v_runs = [_runs(doc, a.version_ids) for a in alignments]
+    o_rows = _Rows(original, [a.original_ids for a in alignments])
+    v_rows = _Rows(doc, [a.version_ids for a in alignments])
 
     # Which row each finding belongs to, and where each of its spans is highlighted.
     o_marks: list[list[_Mark]] = [[] for _ in alignments]
@@ -253,7 +275,7 @@ def _version_section(
     owner: dict[int, int | None] = {}
     for f_index, finding in enumerate(version.findings):
         number = numbers[(v_index, f_index)]
-        row = _owner_row(finding, alignments, o_runs, v_runs)
+        row = _owner_row(finding, alignments, o_rows, v_rows, o_runs, v_runs)
         owner[number] = row
         if finding.version_span is not None and row is not None:
             _add_mark(v_marks[row], v_runs[row], finding.version_span, number, finding)
@@ -261,7 +283,11 @@ def _version_section(
             o_row = row
             if o_row is None or not _inside(finding.original_span, o_runs[o_row]):
                 o_row = next(
-                    (k for k, runs in enumerate(o_runs) if _inside(finding.original_span, runs)),
+                    (
+                        k
+                        for k in o_rows.touched(finding.original_span)
+                        if _inside(finding.original_span, o_runs[k])
+                    ),
                     None,
                 )
             if o_row is not None:
@@ -282,6 +308,7 @@ def _version_section(
         f'<h2>Version: {_e(doc.name)} <span class="muted">[{_e(doc.lang)}]</span></h2>',
         f'<p class="muted">score <strong>{version.score:.2f}</strong> · {count_text} · mode '
         f"{_e(version.mode)} ({_e(version.mode_reason)}) · model {_e(version.model)}</p>",
+        _not_shown(version),
         f'<div class="controls"><label><input type="checkbox" class="only-findings" '
         f'data-target="{vid}-pairs"> show only rows with findings</label></div>',
         f'<div class="pairs" id="{vid}-pairs" role="table" '
@@ -308,7 +335,7 @@ def _version_section(
             v_html = '<span class="none">omitted: no rendering in the version</span>'
         out.append(
             f'<div class="{" ".join(classes)}" id="{vid}-r{k + 1}" role="row">'
-            f'<div class="idx" role="cell">{_label(alignment)}</div>'
+            f'<div class="idx" role="cell">{_label(alignment, o_rows.index, v_rows.index)}</div>'
             f'<div class="cell orig" role="cell"{o_attrs}>'
             f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
             f'<div class="cell ver" role="cell"{v_attrs}>'
@@ -324,7 +351,12 @@ def _version_section(
             number = numbers[(v_index, f_index)]
             out.append(
                 _finding_item(
-                    finding, number, owner.get(number), vid, (original, doc), (o_attrs, v_attrs)
+                    finding,
+                    number,
+                    owner.get(number),
+                    vid,
+                    (o_rows.index, v_rows.index),
+                    (o_attrs, v_attrs),
                 )
             )
         out.append("</ol>")
@@ -332,16 +364,34 @@ def _version_section(
     return "\n".join(out)
 
 
+def _not_shown(version: VersionReport) -> str:
+    """Checks that could not run and findings a baseline accepted: said, never hidden."""
+    notes = []
+    if version.suppressed:
+        n = len(version.suppressed)
+        notes.append(f"{n} finding{'s' if n != 1 else ''} suppressed by the baseline")
+    for skipped in version.skipped_checks:
+        notes.append(f"{skipped.check} not run: {skipped.reason}")
+    if not notes:
+        return ""
+    return f'<p class="muted not-shown">{" · ".join(_e(n) for n in notes)}</p>'
+
+
 def _finding_item(
     finding: Finding,
     number: int,
     row: int | None,
     vid: str,
-    docs: tuple[Document, Document],
+    docs: tuple[SegmentIndex, SegmentIndex],
     attrs: tuple[str, str],
 ) -> str:
     sev = finding.severity.label
-    link = f' · <a href="#{vid}-r{row + 1}">row {row + 1}</a>' if row is not None else ""
+    where = finding_where(finding, *docs)
+    link = (
+        f' · <a href="#{vid}-r{row + 1}" title="row {row + 1}">{_e(where)}</a>'
+        if row is not None
+        else f" · {_e(where)}"
+    )
     o_text = _excerpt(docs[0], finding.original_span, sev, "(not in the original)")
     v_text = _excerpt(docs[1], finding.version_span, sev, "(omitted in the version)")
     return (
@@ -351,18 +401,30 @@ def _finding_item(
         f"<div>{_e(finding.message)}</div>"
         f'<div class="excerpts"><div{attrs[0]}><span class="side" lang="en" dir="ltr">original'
         f'</span>{o_text}</div><div{attrs[1]}><span class="side" lang="en" dir="ltr">'
-        f"version</span>{v_text}</div></div></li>"
+        f"version</span>{v_text}</div></div>{_dismiss(finding)}</li>"
     )
 
 
-def _excerpt(doc: Document, span: Span | None, sev: str, missing: str) -> str:
+def _dismiss(finding: Finding) -> str:
+    """The baseline line that accepts this finding, to copy into the baseline file."""
+    return (
+        '<details class="dismiss"><summary>dismiss</summary>'
+        f"<p>A false alarm? Add this line to <code>{BASELINE_NAME}</code> (beside "
+        "fidelity.toml, or in the folder you run <code>fidelity check</code> from): later "
+        "runs report this finding only as a count.</p>"
+        f'<pre class="baseline-line">{_e(baseline_line(finding))}</pre>'
+        '<button type="button" class="copy-line">copy line</button> '
+        '<span class="copy-note muted" aria-live="polite"></span></details>'
+    )
+
+
+def _excerpt(index: SegmentIndex, span: Span | None, sev: str, missing: str) -> str:
     """The span in bold with up to CONTEXT characters of its sentence either side."""
     if span is None:
         return f'<span class="none">{_e(missing)}</span>'
+    doc = index.document
     start, end = max(0, span.start), min(len(doc.text), span.end)
-    touched = [s for s in doc.segments if s.start < end and start < s.end]
-    lo = min((s.start for s in touched), default=start)
-    hi = max((s.end for s in touched), default=end)
+    lo, hi = index.bounds(span)
     left = doc.text[max(lo, start - CONTEXT) : start]
     right = doc.text[end : min(hi, end + CONTEXT)]
     if start - CONTEXT > lo:
@@ -404,21 +466,38 @@ def _overlap(span: Span, runs: list[tuple[int, int]]) -> int:
     return max((min(end, span.end) - max(start, span.start) for start, end in runs), default=0)
 
 
+class _Rows:
+    """Which row (alignment bead) holds each segment of one side, to place a finding on its
+    row without scanning every row."""
+
+    def __init__(self, document: Document, ids_per_row: list[tuple[int, ...]]) -> None:
+        self.index = SegmentIndex(document)
+        self.row_of = {i: k for k, ids in enumerate(ids_per_row) for i in ids}
+
+    def touched(self, span: Span) -> list[int]:
+        """The rows holding a segment the span touches, in row order."""
+        rows = {self.row_of[i] for i in self.index.segments_of(span) if i in self.row_of}
+        return sorted(rows)
+
+
 def _owner_row(
     finding: Finding,
     alignments: list[Alignment],
+    o_rows: _Rows,
+    v_rows: _Rows,
     o_runs: list[list[tuple[int, int]]],
     v_runs: list[list[tuple[int, int]]],
 ) -> int | None:
     """The row a finding is about: where its version span is, else its original span
     (preferring the row that marks that original sentence as omitted)."""
     if finding.version_span is not None:
-        return _best_row(finding.version_span, v_runs, range(len(alignments)))
+        return _best_row(finding.version_span, v_runs, v_rows.touched(finding.version_span))
     if finding.original_span is not None:
-        omitted = [k for k, a in enumerate(alignments) if not a.version_ids]
+        candidates = o_rows.touched(finding.original_span)
+        omitted = [k for k in candidates if not alignments[k].version_ids]
         row = _best_row(finding.original_span, o_runs, omitted)
         if row is None:
-            row = _best_row(finding.original_span, o_runs, range(len(alignments)))
+            row = _best_row(finding.original_span, o_runs, candidates)
         return row
     return None
 
@@ -505,24 +584,21 @@ def _open(mark: _Mark) -> str:
     )
 
 
-def _label(alignment: Alignment) -> str:
-    def ids(values: tuple[int, ...]) -> str:
-        if not values:
-            return "–"
-        if len(values) == 1:
-            return str(values[0] + 1)
-        if list(values) == list(range(values[0], values[-1] + 1)):
-            return f"{values[0] + 1}–{values[-1] + 1}"
-        return ",".join(str(v + 1) for v in values)
-
+def _label(alignment: Alignment, original: SegmentIndex, version: SegmentIndex) -> str:
+    """Sentence numbers from 1, or a bilingual file's unit ids: one id when both sides are
+    the same unit, as in a file paired by its units."""
     similarity = (
         f'<br><span title="similarity">{alignment.similarity:.2f}</span>'
         if alignment.similarity is not None
         else ""
     )
+    o_label = original.label(alignment.original_ids)
+    v_label = version.label(alignment.version_ids)
+    if o_label == v_label and original.unit_ids(alignment.original_ids):
+        return f'<span class="ids" title="unit">{_e(o_label)}</span>{similarity}'
     return (
-        f'<span class="ids">{ids(alignment.original_ids)}</span> ↔ '
-        f'<span class="ids">{ids(alignment.version_ids)}</span>{similarity}'
+        f'<span class="ids">{_e(o_label)}</span> ↔ <span class="ids">{_e(v_label)}</span>'
+        f"{similarity}"
     )
 
 
