@@ -343,6 +343,9 @@ def test_synthesis_makes_both_directions_and_marks_every_example() -> None:
         if example.origin == "synth-benign":
             assert not example.has_major and not example.tgt_spans
             continue
+        if example.origin == "synth-typo":
+            assert not example.has_major and example.tgt_spans[0][2:] == ("minor", "fluency")
+            continue
         assert example.has_major
         assert example.tgt_spans or example.src_spans
 

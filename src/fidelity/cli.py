@@ -191,7 +191,7 @@ def _guarded(command: Command) -> Command:
     def run(*args: Any, **kwargs: Any) -> Any:
         _tolerant_streams()
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("default" if _debug() else "ignore")
             warnings.simplefilter("always", FidelityWarning)
             warnings.showwarning = _show_warning
             try:
@@ -615,23 +615,32 @@ def batch(
     from fidelity.config import find_settings
 
     settings = find_settings(explicit=config)
-    summary = score_pairs(
-        input_path,
-        output,
-        fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
-        model=model or settings.get("model"),
-        mode=mode.value if mode else settings.get("mode", "auto"),
-        split=split.value,
-        progress=True,
-        cache=cache,
-        checks=_checks(None, settings),
-        settings=settings.values,
-        settings_label=settings.label,
-        overwrite=overwrite,
-        merge=merge,
-        paths_from=paths_from,
-        allow_network=allow_network,
-    )
+    try:
+        summary = score_pairs(
+            input_path,
+            output,
+            fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
+            model=model or settings.get("model"),
+            mode=mode.value if mode else settings.get("mode", "auto"),
+            split=split.value,
+            progress=True,
+            cache=cache,
+            checks=_checks(None, settings),
+            settings=settings.values,
+            settings_label=settings.label,
+            overwrite=overwrite,
+            merge=merge,
+            paths_from=paths_from,
+            allow_network=allow_network,
+        )
+    except KeyboardInterrupt:
+        _stderr().print(
+            Text(
+                f"fidelity: interrupted; the pairs checked so far are saved in {output}: run "
+                "the same command again to resume"
+            )
+        )
+        raise typer.Exit(130) from None
     _print_batch_summary(summary)
 
 
