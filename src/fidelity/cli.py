@@ -419,12 +419,12 @@ def check(
         _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
     with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
+        baseline_file = baseline or default_baseline_path(settings.source)
         output = prepare_output(
             output,
             [original, *(versions or []), glossary, settings.get("glossary"), reference,
-             settings.source],
+             settings.source, baseline_file],
         )
-        baseline_file = baseline or default_baseline_path(settings.source)
         accepted = load_baseline(baseline_file, missing_ok=baseline is None or update_baseline)
         report = run_check(
             _source(original, allow_network),
