@@ -433,7 +433,7 @@ def create_app(
             )
             schemas.update(request_schema.pop("$defs", {}))
             schemas["CheckRequest"] = request_schema
-            schemas["Report"] = report_schema()
+            schemas.update(_as_components(report_schema(), "Report"))
             schemas["Error"] = {
                 "type": "object",
                 "required": ["error", "request_id"],
@@ -449,6 +449,27 @@ def create_app(
 
     api.openapi = openapi  # type: ignore[method-assign]
     return _Guard(api, options)
+
+
+def _as_components(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """The report's JSON Schema as OpenAPI components: its `$defs` become `Report_segment`
+    and so on, and their references point there, so any OpenAPI tool resolves them."""
+
+    def moved(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (f"#/components/schemas/{name}_{value.removeprefix('#/$defs/')}"
+                      if key == "$ref" and isinstance(value, str) else moved(value))
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [moved(item) for item in node]
+        return node
+
+    body = {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
+    parts = {name: moved(body)}
+    parts.update({f"{name}_{key}": moved(value) for key, value in schema.get("$defs", {}).items()})
+    return parts
 
 
 def _json_ref(name: str) -> dict[str, Any]:
