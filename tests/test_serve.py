@@ -202,7 +202,7 @@ def test_six_concurrent_checks_are_all_answered_and_health_stays_responsive(serv
          "original.lang"),
         ({"original": {"text": " \n\t "}, "versions": [{"text": SECRET}]}, 422, "<original>"),
         (pair(checks=["spelling"]), 422, "unknown check 'spelling'"),
-        (pair(version="https://example.com/story"), 422, "fetches nothing"),
+        (pair(version="https://example.com/story"), 422, "<version 1>: is a URL; this server fetches nothing"),
         ({"original": {"text": SECRET}, "versions": [{"text": f"v{n}"} for n in range(21)]},
          422, "at most 20 versions"),
     ],

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 from fastapi import FastAPI, Request
@@ -46,6 +46,9 @@ from fidelity.baseline import Baseline
 from fidelity.config import Settings
 from fidelity.errors import REPORT_BUGS_AT, FidelityInputError, FidelityWarning
 from fidelity.limits import MAX_VERSIONS
+
+if TYPE_CHECKING:
+    from fidelity.model import Document
 
 # uvicorn's own error log: configured by it, so a traceback logged here reaches the console.
 LOG = logging.getLogger("uvicorn.error")
@@ -175,17 +178,15 @@ def answer(request: CheckRequest, options: ServeOptions) -> str:
     """The JSON report for one request, exactly as `fidelity check --format json` writes it.
 
     Runs in a worker thread: reading, embedding and checking are CPU-bound."""
-    from fidelity.api import check, load_document
+    from fidelity.api import check
     from fidelity.report import render_json
 
     settings = options.settings
     given = request.options
     split = given.split
-    original = load_document(_source(request.original, options), request.original.lang,
-                             split, request.original.name or "<original>")
+    original = _load(request.original, "<original>", split, options)
     versions = [
-        load_document(_source(v, options), v.lang, split, v.name or f"<version {k + 1}>")
-        for k, v in enumerate(request.versions)
+        _load(v, f"<version {k + 1}>", split, options) for k, v in enumerate(request.versions)
     ]
     report = check(
         original,
@@ -205,20 +206,25 @@ def answer(request: CheckRequest, options: ServeOptions) -> str:
     return render_json(report)
 
 
-def _source(document: DocumentIn, options: ServeOptions) -> Any:
-    """The text itself, or a page to fetch when the server allows the network."""
+def _load(document: DocumentIn, default_name: str, split: str, options: ServeOptions
+          ) -> Document:
+    """The text read and segmented as `fidelity check` reads a file; a text that is only a
+    URL is a page to fetch, and only a server started with `allow_network` fetches it."""
+    from fidelity.api import load_document
     from fidelity.io.fetch import Url, is_url
 
+    name = document.name or default_name
     candidate = document.text.strip()
+    source: str | Url = document.text
     if is_url(candidate) and not any(ch.isspace() for ch in candidate):
         if not options.allow_network:
             raise FidelityInputError(
                 "is a URL; this server fetches nothing (start it with --allow-network to "
                 "let it fetch pages), so send the text itself",
-                document.name,
+                name,
             )
-        return Url(candidate, True)
-    return document.text
+        source = Url(candidate, True)
+    return load_document(source, document.lang, split, name)
 
 
 def warm_up(options: ServeOptions) -> list[str]:
