@@ -389,6 +389,11 @@ def test_a_request_that_waits_too_long_gets_503_with_retry_after(threaded) -> No
     assert health_now(port) == (0, 0)
 
 
+def test_with_no_queue_a_free_slot_is_still_taken(threaded) -> None:
+    port = threaded(lambda _request: "{}", queue=0, queue_wait=0.0)
+    assert [request(port, "POST", "/check", pair(), None).status for _ in range(3)] == [200] * 3
+
+
 def test_an_internal_error_is_a_500_with_a_request_id_and_no_traceback(threaded) -> None:
     def broken(_request: server.CheckRequest) -> str:
         raise RuntimeError(SECRET)

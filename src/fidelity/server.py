@@ -312,22 +312,26 @@ class _Slots:
     def retry_after(self) -> str:
         return str(max(1, math.ceil(self.options.queue_wait)))
 
-    async def run(self, work: Callable[[], str]) -> str | None:
-        """`work`'s result, or None when no slot came free in time."""
-        if self._semaphore is None:  # made in the event loop, on first use
-            self._semaphore = anyio.Semaphore(self.options.concurrency)
-        if self.waiting >= self.options.queue and self._semaphore.value == 0:
-            return None
-        acquired = False
+    async def _wait_for_slot(self) -> bool:
+        assert self._semaphore is not None
         self.waiting += 1
         try:
             with anyio.move_on_after(self.options.queue_wait):
                 await self._semaphore.acquire()
-                acquired = True
+                return True
+            return False
         finally:
             self.waiting -= 1
-        if not acquired:
-            return None
+
+    async def run(self, work: Callable[[], str]) -> str | None:
+        """`work`'s result, or None when no slot came free in time."""
+        if self._semaphore is None:  # made in the event loop, on first use
+            self._semaphore = anyio.Semaphore(self.options.concurrency)
+        try:
+            self._semaphore.acquire_nowait()
+        except anyio.WouldBlock:
+            if self.waiting >= self.options.queue or not await self._wait_for_slot():
+                return None
         self.running += 1
         try:
             return await anyio.to_thread.run_sync(work)
