@@ -191,7 +191,7 @@ def _guarded(command: Command) -> Command:
     def run(*args: Any, **kwargs: Any) -> Any:
         _tolerant_streams()
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("default" if _debug() else "ignore")
             warnings.simplefilter("always", FidelityWarning)
             warnings.showwarning = _show_warning
             try:
@@ -246,8 +246,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     if not enabled or not console.is_terminal:
         yield lambda _message: None
         return
-    with console.status("starting") as status:
-        yield lambda message: status.update(message)
+    # Text, not str: a spinner reads a str as markup, and the messages carry file names.
+    with console.status(Text("starting")) as status:
+        yield lambda message: status.update(Text(message))
 
 
 def _source(argument: str, allow_network: bool) -> Path | Url:
@@ -614,23 +615,32 @@ def batch(
     from fidelity.config import find_settings
 
     settings = find_settings(explicit=config)
-    summary = score_pairs(
-        input_path,
-        output,
-        fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
-        model=model or settings.get("model"),
-        mode=mode.value if mode else settings.get("mode", "auto"),
-        split=split.value,
-        progress=True,
-        cache=cache,
-        checks=_checks(None, settings),
-        settings=settings.values,
-        settings_label=settings.label,
-        overwrite=overwrite,
-        merge=merge,
-        paths_from=paths_from,
-        allow_network=allow_network,
-    )
+    try:
+        summary = score_pairs(
+            input_path,
+            output,
+            fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
+            model=model or settings.get("model"),
+            mode=mode.value if mode else settings.get("mode", "auto"),
+            split=split.value,
+            progress=True,
+            cache=cache,
+            checks=_checks(None, settings),
+            settings=settings.values,
+            settings_label=settings.label,
+            overwrite=overwrite,
+            merge=merge,
+            paths_from=paths_from,
+            allow_network=allow_network,
+        )
+    except KeyboardInterrupt:
+        _stderr().print(
+            Text(
+                f"fidelity: interrupted; the pairs checked so far are saved in {output}: run "
+                "the same command again to resume"
+            )
+        )
+        raise typer.Exit(130) from None
     _print_batch_summary(summary)
 
 
@@ -756,14 +766,46 @@ def _print_coverage(console: Console) -> None:
     console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 
+def _click_exceptions() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """Click's usage-error classes, from the copy typer ships (recent typer) and from click
+    itself (older typer), whichever are installed."""
+    import importlib
+
+    errors: list[type[Exception]] = []
+    help_wanted: list[type[Exception]] = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        errors.append(module.ClickException)
+        if hasattr(module, "NoArgsIsHelpError"):
+            help_wanted.append(module.NoArgsIsHelpError)
+    return tuple(errors), tuple(help_wanted)
+
+
 def main() -> None:
     """The console script: the commands handle their own errors (`_guarded`); this catches
-    what escapes them (option parsing, start-up) so that no traceback reaches a user."""
+    what escapes them (option parsing, start-up) so that no traceback reaches a user, and
+    prints a usage mistake as one line like every other error."""
+    usage_error, no_args_is_help = _click_exceptions()
     try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
+        status = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         _stderr().print("fidelity: interrupted")
         sys.exit(130)
+    except no_args_is_help as help_wanted:  # `fidelity` alone: the help, as before
+        help_wanted.show()
+        sys.exit(help_wanted.exit_code)
+    except usage_error as error:
+        command = error.ctx.command_path if getattr(error, "ctx", None) else "fidelity"
+        _stderr().print(
+            Text.assemble(
+                ("fidelity: error: ", "bold red"),
+                f"{error.format_message()} (see '{command} --help')",
+            )
+        )
+        sys.exit(error.exit_code)
     except SystemExit:
         raise
     except Exception as error:
@@ -771,6 +813,7 @@ def main() -> None:
             _internal_error(error)
         except typer.Exit as exit_:
             sys.exit(exit_.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

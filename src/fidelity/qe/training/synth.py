@@ -309,6 +309,25 @@ def perturb_gender(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
                 "mistranslation")
 
 
+def perturb_typo(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
+    """Two letters of a word swapped or one dropped: a minor fluency slip, so the model learns
+    that a changed word is not by itself a major error."""
+    if pair.tgt_lang in _NO_SPACE_LANGS:  # no words to misspell, only characters
+        return None
+    # alphabetic scripts only: elsewhere a dropped letter may break a syllable cluster
+    words = list(re.finditer(r"[A-Za-zÀ-ɏЀ-ӿ]{4,}", pair.tgt))
+    if not words:
+        return None
+    match = rng.choice(words)
+    word = match.group()
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5 and word[i] != word[i + 1]:
+        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    else:
+        new = word[:i] + word[i + 1 :]
+    return _one(_replace(pair.tgt, match.start(), match.end(), new), pair, "minor", "fluency")
+
+
 def benign_rewording(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
     """A word replaced by an equivalent: the version changes, its meaning does not, so the
     model learns that a different word is not by itself an error."""
@@ -538,6 +557,7 @@ KINDS: dict[str, Perturbation] = {
     "clause_added": perturb_clause_added,
     "clause_dropped": perturb_clause_dropped,
     "entity_dropped": perturb_entity_dropped,
+    "typo": perturb_typo,
     "benign": benign_rewording,
 }
 # kinds whose result is still a faithful pair (no spans, no major error)
