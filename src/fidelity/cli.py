@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 AllowNetwork = Annotated[
     bool,
@@ -205,9 +206,10 @@ def _guarded(command: Command) -> Command:
             except MemoryError:
                 _fail("the input is too large to check in this machine's memory")
             except BrokenPipeError:
-                # The reader (`| head`) has gone: stop quietly, as other command-line tools do.
+                # The reader (`| head`) has gone: stop quietly with the status of a tool
+                # that SIGPIPE ended, as `yes | head` does.
                 _silence_stdout()
-                raise typer.Exit(0) from None
+                raise typer.Exit(EXIT_BROKEN_PIPE) from None
             except OSError as error:
                 _os_error(error)
             except Exception as error:
