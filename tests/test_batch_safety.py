@@ -301,3 +301,39 @@ def test_a_line_that_is_not_utf8_is_an_error_row(tmp_path: Path) -> None:
     score_pairs(source, tmp_path / "out.jsonl", progress=False)
     errors = [r["error"] for r in pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()]
     assert errors == [None, "line 2: not UTF-8 text", None]
+
+
+def test_the_batch_command_follows_the_settings_file_and_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = jsonl(tmp_path / "pairs.jsonl", [{"id": "b", **DRIFTED}])
+    Path("fidelity.toml").write_text('skip-checks = ["modality"]\n')
+    result = runner.invoke(app, ["batch", "pairs.jsonl", "-o", "out.jsonl"])
+    assert result.exit_code == 0, result.output
+    (row,) = pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()
+    assert "|settings-file:fidelity.toml|" in row["signature"]
+    assert "modality" not in row["signature"].split("|checks:")[1].split("|")[0]
+    assert all(f["check"] != "modality" for f in json.loads(row["findings"]))
+    assert source.exists()
+
+
+def test_ctrl_c_in_the_batch_command_keeps_what_was_scored_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = jsonl(tmp_path / "pairs.jsonl", [{"id": "a", **FAITHFUL}, {"id": "b", **DRIFTED}])
+    real = fidelity.api.check
+    calls: list[int] = []
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fidelity.api, "check", interrupted)
+    output = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(output)])
+    assert result.exit_code == 130
+    assert "saved in" in result.stderr and "resume" in result.stderr
+    assert pl.read_ndjson(output)["id"].to_list() == ["a"]

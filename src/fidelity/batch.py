@@ -194,7 +194,7 @@ def score_pairs(
     table = _read_input(input_path, in_format)
     run_settings = _run_settings(settings)
     signature = _run_signature(
-        model, mode, split, checks, run_settings, cache, allow_network
+        model, mode, split, checks, run_settings, settings_label, cache, allow_network
     )
     with _lock(output_path):
         return _score_locked(
@@ -656,6 +656,7 @@ def _run_signature(
     split: str,
     checks: Sequence[str] | None,
     settings: Mapping[str, object],
+    settings_label: str,
     cache: bool,
     allow_network: bool,
 ) -> Signature:
@@ -680,6 +681,7 @@ def _run_signature(
         checks=chosen,
         settings=settings,
         paired=False,
+        settings_file=settings_label,
     )
 
 

@@ -95,8 +95,8 @@ def path(value: Any, file: Path) -> str:
 def percentile(value: Any, _file: Path) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Invalid
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise _Invalid
+    if not 0 <= value <= 100 or (isinstance(value, float) and not math.isfinite(value)):
+        raise _Invalid  # (nan compares false both ways: it fails the range test too)
     return float(value)
 
 
