@@ -75,6 +75,7 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     "confidence": pl.Float64(),
 }
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
 # Rows between checkpoints; a checkpoint rewrites OUTPUT whole, so it is also spaced out in
 # time to keep writing under about a tenth of the run (see `_Checkpointer`).
@@ -193,7 +194,7 @@ def score_pairs(
     table = _read_input(input_path, in_format)
     run_settings = _run_settings(settings)
     signature = _run_signature(
-        model, mode, split, checks, run_settings, cache, allow_network
+        model, mode, split, checks, run_settings, settings_label, cache, allow_network
     )
     with _lock(output_path):
         return _score_locked(
@@ -348,8 +349,8 @@ def _ids(rows: list[dict[str, Any]], name: str) -> list[Any]:
     given = [row.get("id") for row in rows]
     ids: list[Any] = [k + 1 if value is None or value == "" else value
                       for k, value in enumerate(given)]
-    if any(isinstance(i, (dict, list)) for i in ids):
-        raise FidelityInputError("has an id that is not a single value", name)
+    # An id that is a list or an object is still that row's name, written as JSON.
+    ids = [json.dumps(i, ensure_ascii=False) if isinstance(i, (dict, list)) else i for i in ids]
     if len({type(i) for i in ids}) > 1:
         ids = [str(i) for i in ids]
     seen: set[str] = set()
@@ -374,6 +375,7 @@ def _read_jsonl(path: Path) -> tuple[list[dict[str, Any]], dict[int, str]]:
                 raw = raw[3:]
             if not raw.strip():
                 continue
+            value: Any = None
             try:
                 value = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
@@ -381,18 +383,32 @@ def _read_jsonl(path: Path) -> tuple[list[dict[str, Any]], dict[int, str]]:
             except json.JSONDecodeError as error:
                 problem = f"not valid JSON ({error.msg.removesuffix(' at')}, column {error.colno})"
             else:
-                if isinstance(value, dict):
+                if isinstance(value, dict) and not _has_lone_surrogate(value):
                     rows.append(value)
                     parsed += 1
                     continue
-                problem = f"not a JSON object (a {type(value).__name__})"
+                problem = (
+                    "text that is not valid Unicode (a lone surrogate escape)"
+                    if isinstance(value, dict)
+                    else f"not a JSON object (a {type(value).__name__})"
+                )
             message = f"line {number}: {problem}"
             first_failure = first_failure or message
             errors[len(rows)] = message
-            rows.append({})
+            # A row that was read keeps its id (when the id itself is sound).
+            kept_id = value.get("id") if isinstance(value, dict) else None
+            sound = not (isinstance(kept_id, str) and _SURROGATE.search(kept_id))
+            rows.append({"id": kept_id} if kept_id is not None and sound else {})
     if rows and parsed == 0 and first_failure is not None:
         raise FidelityInputError(f"is not JSONL: {first_failure}", str(path))
     return rows, errors
+
+
+def _has_lone_surrogate(row: dict[str, Any]) -> bool:
+    """JSON can spell a lone surrogate (`"\\ud800"`); no text encoding can hold one."""
+    return any(
+        isinstance(value, str) and _SURROGATE.search(value) for value in row.values()
+    )
 
 
 def _read_csv(path: Path, separator: str) -> tuple[list[dict[str, Any]], dict[int, str]]:
@@ -640,6 +656,7 @@ def _run_signature(
     split: str,
     checks: Sequence[str] | None,
     settings: Mapping[str, object],
+    settings_label: str,
     cache: bool,
     allow_network: bool,
 ) -> Signature:
@@ -664,6 +681,7 @@ def _run_signature(
         checks=chosen,
         settings=settings,
         paired=False,
+        settings_file=settings_label,
     )
 
 
@@ -718,8 +736,7 @@ def _prepare(
         if _is_empty(version_side):
             return _Prepared(original=original, empty_version=True)
         version = load_document(version_side, _lang(row, "version_lang"), split, "version")
-        # Distinct keys even when a path equals "source", so both languages are considered.
-        name = choose_model({"\0source": original.lang, "\0version": version.lang}, model)
+        name = choose_model({"source": original.lang, "version": version.lang}, model)
         return _Prepared(original, version, name)
     except Exception as error:  # a bad row is reported in its own row, never stops the run
         return _Prepared(error=_message(error))

@@ -9,6 +9,7 @@ from the small sample shipped here, and the result is cached.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -131,10 +132,10 @@ def _find_calibration(encoder: Encoder) -> Calibration:
         [r["mt"] for r in rows],
         "fidelity-sample",
     )
-    try:
-        from fidelity.io.atomic import write_text_atomic
+    from fidelity.errors import FidelityInputError
+    from fidelity.io.atomic import write_text_atomic
 
+    # A cache that cannot be written (read-only, not a file) only costs a recalibration.
+    with contextlib.suppress(OSError, FidelityInputError):
         write_text_atomic(Path(cached), json.dumps(result.to_dict(), indent=1))
-    except OSError:
-        pass
     return result

@@ -141,9 +141,18 @@ def make_example(
     has_major: bool | None = None,
     spans_complete: bool = True,
 ) -> Example:
-    """Build an example whose segment label follows from its spans unless given."""
+    """Build an example whose segment label follows from its spans unless given; a span off
+    its text or with an unknown label is a bug in a reader, so it fails here, not in training."""
     tgt_spans = tuple(sorted(tgt_spans))
     src_spans = tuple(sorted(src_spans))
+    for start, end, severity, category in tgt_spans:
+        if not (0 <= start < end <= len(tgt)) or severity not in SEVERITIES or (
+            category not in CATEGORIES
+        ):
+            raise ValueError(f"{id}: bad version span {(start, end, severity, category)}")
+    for start, end, label in src_spans:
+        if not (0 <= start < end <= len(src)) or label != "omission":
+            raise ValueError(f"{id}: bad original span {(start, end, label)}")
     if has_major is None:
         has_major = omission == "major" or any(s[2] == "major" for s in tgt_spans)
     return Example(
