@@ -138,12 +138,12 @@ def append_result(title: str, body: str) -> None:
     )
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     section = f"\n## {title}\n\n{stamp} · {machine()}\n\n```\n{command}\n```\n\n{body.strip()}\n"
-    existing = (
-        BENCHMARKS_MD.read_text(encoding="utf-8")
-        if BENCHMARKS_MD.exists()
-        else (
+    if not BENCHMARKS_MD.exists():
+        BENCHMARKS_MD.write_text(
             "# Benchmarks\n\nEach section is appended by a script in `bench/`; the command above "
-            "each table reproduces it.\n"
+            "each table reproduces it.\n",
+            encoding="utf-8",
         )
-    )
-    BENCHMARKS_MD.write_text(existing + section, encoding="utf-8")
+    # One appending write, so that scripts running side by side never lose each other's section.
+    with BENCHMARKS_MD.open("a", encoding="utf-8") as handle:
+        handle.write(section)
