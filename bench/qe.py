@@ -26,8 +26,8 @@ lang_original=..., lang_version=..., checks=..., fail_on="major")`. A finding's 
 becomes characters with its severity (critical counts as major); an omission (or a finding
 with only an original span) marks the slot after the translation's end, where MQM annotators
 mark omissions. "Has a major error" is a finding at major or worse; for the model alone, a
-major span in a pair whose score reaches the model's `segment_major` threshold (the rule the
-`learned` check applies).
+major span as the model predicts it (its token thresholds, without the pair-level gates that
+the `learned` check adds before it reports anything: those show in the third system).
 
     python bench/qe.py --part mqm --system rules
     python bench/qe.py --limit 50 --no-record         # a quick look at every part
@@ -187,27 +187,18 @@ def judge_version(version: VersionReport) -> Judgement:
     )
 
 
-def major_gate(model: object) -> float:
-    """The pair score a major span needs to stay major, as the `learned` check applies it
-    (the model's `segment_major` threshold, chosen by qe-model on dev data)."""
-    return float(getattr(model, "thresholds", {}).get("segment_major", 0.5))
-
-
-def judge_prediction(prediction: object, version_length: int, gate: float) -> Judgement:
-    """The model's spans with its own thresholds, severities gated as the `learned` check
-    gates them; omissions (original spans) mark the slot after the translation's end."""
-    score = float(prediction.score)
-
-    def severity(span: object) -> str:
-        return "major" if span.severity == "major" and score >= gate else "minor"
-
-    spans = [(s.start, s.end, severity(s)) for s in prediction.version_spans]
-    spans += [(version_length, version_length, severity(s)) for s in prediction.original_spans]
+def judge_prediction(prediction: object, version_length: int) -> Judgement:
+    """The model's own spans at its own token thresholds, without the pair-level gates the
+    `learned` check adds (those show in the fidelity-with-learned system); omissions
+    (original spans) mark the slot after the translation's end."""
+    spans = [(s.start, s.end, s.severity) for s in prediction.version_spans]
+    spans += [(version_length, version_length, s.severity) for s in prediction.original_spans]
+    major = any(severity == "major" for _, _, severity in spans)
     return Judgement(
-        badness=score,
-        major=any(severity == "major" for _, _, severity in spans),
+        badness=float(prediction.score),
+        major=major,
         spans=spans,
-        flagged_checks={LEARNED} if any(sev == "major" for _, _, sev in spans) else set(),
+        flagged_checks={LEARNED} if major else set(),
     )
 
 
@@ -222,11 +213,7 @@ def judge_pairs(
     one batch encode of every sentence (the pipeline's own encodes then hit the cache)."""
     if system == "model":
         predictions = model.predict(list(pairs), src_lang=src_lang, tgt_lang=tgt_lang)
-        gate = major_gate(model)
-        return [
-            judge_prediction(p, len(mt), gate)
-            for p, (_, mt) in zip(predictions, pairs, strict=True)
-        ]
+        return [judge_prediction(p, len(mt)) for p, (_, mt) in zip(predictions, pairs, strict=True)]
     encoder = choose_model({"src": src_lang, "mt": tgt_lang}, None)
     get_encoder(encoder).encode(list(dict.fromkeys(t for pair in pairs for t in pair)))
     names = check_names(system)
@@ -365,8 +352,8 @@ def run_mqm(args: argparse.Namespace, systems: list[str], model: object | None) 
             "and recall summed over the whole file (micro). Re-implemented in "
             "`fidelity.evaluation` (tested on hand-worked cases in tests/test_evaluation.py).",
             "MCC major: gold = a merged character marked major. 'findings' = a finding at "
-            "major or worse (model: a major span in a pair scored at its `segment_major` "
-            "threshold or above); 'badness > dev threshold' = 1 - fidelity's "
+            "major or worse (model alone: a major span as it predicts them, before the "
+            "`learned` check's pair gates); 'badness > dev threshold' = 1 - fidelity's "
             "score (model: P(major error)) above the threshold with the best MCC on the two "
             f"`_dev` files pooled, then applied unchanged to the test files ({threshold_note}).",
             "F1 targets are issue 9's; for reference the best WMT23 task-2 systems reached "
@@ -413,8 +400,8 @@ def run_ced(args: argparse.Namespace, systems: list[str], model: object | None) 
     return "\n".join(
         [
             f"Data: WMT21 QE task 3 dev sets (benchmarks/ced/*_dev.tsv), {scope}. Flagged = a "
-            "finding at major or worse (model: a major span, gated as the `learned` check "
-            "gates it); refused rows count as not "
+            "finding at major or worse (model alone: a major span as it predicts them, before "
+            "the `learned` check's pair gates); refused rows count as not "
             "flagged. Targets are issue 9's; CometKiwi-22 figures are on the held-out *test* "
             "sets.",
             "",
@@ -451,7 +438,7 @@ def judge_demetr(system: str, rows: list[dict], model: object | None) -> list[di
             for n, k in enumerate(indices):
                 for m, version in enumerate(("mt", "pert")):
                     out[k][version] = judge_prediction(
-                        predictions[2 * n + m], len(rows[k][f"{version}_sent"]), major_gate(model)
+                        predictions[2 * n + m], len(rows[k][f"{version}_sent"])
                     )
         return out
     names = check_names(system)
