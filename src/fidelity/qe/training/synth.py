@@ -565,7 +565,11 @@ FAITHFUL_KINDS = frozenset({"benign"})
 
 
 def synthesise(
-    pairs: Sequence[Pair], counts: dict[str, int], seed: int, pools: Pools | None = None
+    pairs: Sequence[Pair],
+    counts: dict[str, int],
+    seed: int,
+    pools: Pools | None = None,
+    id_prefix: str = "synth",
 ) -> list[Example]:
     """Up to `counts[kind]` examples of each kind, spread over the version languages in turn,
     each faithful pair used at most once per kind (fully labelled pairs before those with a
@@ -597,7 +601,7 @@ def synthesise(
                     del queues[lang]
                 if edit is None:
                     continue
-                examples.append(_as_example(edit, pair, kind, made))
+                examples.append(_as_example(edit, pair, kind, f"{id_prefix}:{kind}:{made}"))
                 made += 1
                 if made >= wanted:
                     break
@@ -608,9 +612,9 @@ def _shuffled(items: list[Pair], rng: random.Random) -> list[Pair]:
     return rng.sample(items, len(items))
 
 
-def _as_example(edit: Edit, pair: Pair, kind: str, index: int) -> Example:
+def _as_example(edit: Edit, pair: Pair, kind: str, id: str) -> Example:
     return make_example(
-        id=f"synth:{kind}:{index}",
+        id=id,
         origin=f"synth-{kind}",
         src=edit.src,
         tgt=edit.tgt,
