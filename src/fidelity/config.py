@@ -100,6 +100,26 @@ def percentile(value: Any, _file: Path) -> float:
     return float(value)
 
 
+def whole_number(minimum: int) -> Callable[[Any, Path], int]:
+    def convert(value: Any, _file: Path) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise _Invalid
+        return value
+
+    return convert
+
+
+def number_between(low: float, high: float) -> Callable[[Any, Path], float]:
+    def convert(value: Any, _file: Path) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Invalid
+        if not math.isfinite(value) or not low <= value <= high:
+            raise _Invalid
+        return float(value)
+
+    return convert
+
+
 def check_names(value: Any, _file: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _Invalid

@@ -60,6 +60,12 @@ class Calibration:
         qs = sorted(self.faithful)
         return float(np.interp(similarity, [self.faithful[q] for q in qs], qs, left=0, right=100))
 
+    def faithful_at(self, percentile: float) -> float:
+        """The similarity that this percentile of faithful translations reaches, interpolated
+        between the stored percentiles (exact at a stored one)."""
+        qs = sorted(self.faithful)
+        return float(np.interp(percentile, qs, [self.faithful[q] for q in qs]))
+
     def to_dict(self) -> dict[str, object]:
         return {
             "encoder": self.encoder,

@@ -95,13 +95,23 @@ def _replace(text: str, start: int, end: int, new: str) -> tuple[str, tuple[int,
     return out, _neighbour_word(out, start)
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _neighbour_word(text: str, index: int) -> tuple[int, int]:
+    """The word after `index` (before it at the end of the text); in scripts written without
+    spaces, a number or at most two characters, not the whole run up to the next comma."""
     start = index
     while start < len(text) and not text[start].isalnum():
         start += 1
     end = start
     while end < len(text) and (text[end].isalnum() or text[end] in "-'’"):
         end += 1
+    if start < end and _CJK.search(text[start:end]):
+        if text[start].isdigit():
+            end = start + len(re.match(r"\d+", text[start:]).group())
+        else:
+            end = min(end, start + 2)
     if start < end:
         return start, end
     end = index
@@ -271,10 +281,22 @@ def perturb_polarity(pair: Pair, rng: random.Random, pools: Pools) -> Edit | Non
 
 
 def perturb_hedge_removed(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
-    """A hedge or a source dropped: what was reported or possible now reads as fact."""
-    pairs = lexicon(pair.tgt_lang).get("hedge_to_certain", [])
-    return _one(_swap_from_pairs(pair.tgt, pair.tgt_lang, pairs, rng, False), pair, "major",
-                "mistranslation")
+    """A hedge or a source dropped: what was reported or possible now reads as fact; or an
+    approximation ('about', 'up to') dropped before its number, which becomes exact."""
+    lex = lexicon(pair.tgt_lang)
+    approximate = []
+    for word in lex.get("approximators", []):
+        pattern = _compiled(word, pair.tgt_lang, "")
+        for match in pattern.finditer(pair.tgt):
+            gap = re.match(r"\s*(?=\d)", pair.tgt[match.end() :])
+            if gap is not None:
+                approximate.append((match.start(), match.end() + gap.end()))
+    swapped = _swap_from_pairs(pair.tgt, pair.tgt_lang, lex.get("hedge_to_certain", []), rng,
+                               False)
+    if approximate and (swapped is None or rng.random() < 0.5):
+        start, end = rng.choice(sorted(approximate))
+        swapped = _replace(pair.tgt, start, end, "")
+    return _one(swapped, pair, "major", "mistranslation")
 
 
 def perturb_hedge_added(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
