@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 AllowNetwork = Annotated[
     bool,
@@ -191,7 +192,7 @@ def _guarded(command: Command) -> Command:
     def run(*args: Any, **kwargs: Any) -> Any:
         _tolerant_streams()
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("default" if _debug() else "ignore")
             warnings.simplefilter("always", FidelityWarning)
             warnings.showwarning = _show_warning
             try:
@@ -205,9 +206,10 @@ def _guarded(command: Command) -> Command:
             except MemoryError:
                 _fail("the input is too large to check in this machine's memory")
             except BrokenPipeError:
-                # The reader (`| head`) has gone: stop quietly, as other command-line tools do.
+                # The reader (`| head`) has gone: stop quietly with the status of a tool
+                # that SIGPIPE ended, as `yes | head` does.
                 _silence_stdout()
-                raise typer.Exit(0) from None
+                raise typer.Exit(EXIT_BROKEN_PIPE) from None
             except OSError as error:
                 _os_error(error)
             except Exception as error:
@@ -246,8 +248,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     if not enabled or not console.is_terminal:
         yield lambda _message: None
         return
-    with console.status("starting") as status:
-        yield lambda message: status.update(message)
+    # Text, not str: a spinner reads a str as markup, and the messages carry file names.
+    with console.status(Text("starting")) as status:
+        yield lambda message: status.update(Text(message))
 
 
 def _source(argument: str, allow_network: bool) -> Path | Url:
@@ -416,12 +419,12 @@ def check(
         _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
     with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
+        baseline_file = baseline or default_baseline_path(settings.source)
         output = prepare_output(
             output,
             [original, *(versions or []), glossary, settings.get("glossary"), reference,
-             settings.source],
+             settings.source, baseline_file],
         )
-        baseline_file = baseline or default_baseline_path(settings.source)
         accepted = load_baseline(baseline_file, missing_ok=baseline is None or update_baseline)
         report = run_check(
             _source(original, allow_network),
@@ -614,23 +617,32 @@ def batch(
     from fidelity.config import find_settings
 
     settings = find_settings(explicit=config)
-    summary = score_pairs(
-        input_path,
-        output,
-        fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
-        model=model or settings.get("model"),
-        mode=mode.value if mode else settings.get("mode", "auto"),
-        split=split.value,
-        progress=True,
-        cache=cache,
-        checks=_checks(None, settings),
-        settings=settings.values,
-        settings_label=settings.label,
-        overwrite=overwrite,
-        merge=merge,
-        paths_from=paths_from,
-        allow_network=allow_network,
-    )
+    try:
+        summary = score_pairs(
+            input_path,
+            output,
+            fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
+            model=model or settings.get("model"),
+            mode=mode.value if mode else settings.get("mode", "auto"),
+            split=split.value,
+            progress=True,
+            cache=cache,
+            checks=_checks(None, settings),
+            settings=settings.values,
+            settings_label=settings.label,
+            overwrite=overwrite,
+            merge=merge,
+            paths_from=paths_from,
+            allow_network=allow_network,
+        )
+    except KeyboardInterrupt:
+        _stderr().print(
+            Text(
+                f"fidelity: interrupted; the pairs checked so far are saved in {output}: run "
+                "the same command again to resume"
+            )
+        )
+        raise typer.Exit(130) from None
     _print_batch_summary(summary)
 
 

@@ -20,7 +20,15 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
-from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
+from fidelity.checks.base import (
+    AlignedPair,
+    CheckContext,
+    Languages,
+    mention_spans,
+    parameters,
+    register,
+)
+from fidelity.config import Setting, section, whole_number
 from fidelity.model import Document, Finding, Segment, Severity
 from fidelity.readers.dates import DateMention, date_languages, dates_supported, find_dates
 from fidelity.readers.figures import (
@@ -254,7 +262,8 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     v_left = [j for j in v_left if not _in_code(v_figures[j], pair.original_text)]
     if o_left and v_left:
         o_left, v_left = _regrouped(o_left, v_left, o_figures, v_figures,
-                                    pair.original_text, pair.version_text)
+                                    pair.original_text, pair.version_text,
+                                    parameters(context, "number")["min-regrouped-digits"])
     findings = _compare_words(pair, context, o_figures, v_figures, o_dates, v_dates)
     findings += currency_findings
     pairs = _pair_up(o_left, v_left, lambda i, j: _figure_score(o_figures[i], v_figures[j]))
@@ -363,9 +372,16 @@ def _in_code(figure: Figure, other: str) -> bool:
     return re.search(rf"[^\W\d_]{digits}(?!\d)", other) is not None
 
 
-# Digit groups (phone and account numbers) of at least this many digits in all are compared
-# whatever their grouping: "031/433611" and "031/43 36 11" are one number.
-MIN_REGROUPED_DIGITS = 5
+section(
+    "number",
+    {
+        "min-regrouped-digits": Setting(
+            "a whole number of at least 1", whole_number(1), 5,
+            "digit groups (phone and account numbers) of at least this many digits in all are "
+            "compared whatever their grouping: '031/433611' and '031/43 36 11' are one number",
+        ),
+    },
+)
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ \u00a0]\d+)+")
 
 
@@ -376,6 +392,7 @@ def _regrouped(
     v_figures: list[Figure],
     o_text: str,
     v_text: str,
+    min_digits: int,
 ) -> tuple[list[int], list[int]]:
     """Drop a figure of one side, and the pieces of the other, where the pieces written
     together are that figure."""
@@ -386,7 +403,7 @@ def _regrouped(
     ):
         for run in _DIGIT_GROUPS.finditer(piece_text):
             digits = re.sub(r"\D", "", run.group(0))
-            if len(digits) < MIN_REGROUPED_DIGITS:
+            if len(digits) < min_digits:
                 continue
             whole = next((i for i in wholes_left
                           if re.sub(r"\D", "", wholes[i].text) == digits), None)

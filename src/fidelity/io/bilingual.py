@@ -84,8 +84,8 @@ def read_bilingual(path: str | Path) -> BilingualFile:
 # XML
 
 
-def _read_bytes(file: Path, name: str, limit: Limit = MAX_BYTES) -> bytes:
-    data = read_file_bytes(file, name, limit)
+def _read_bytes(file: Path, name: str, limit: Limit = MAX_BYTES, what: str = "input") -> bytes:
+    data = read_file_bytes(file, name, limit, what)
     if not data.strip():
         raise FidelityInputError("file is empty", name)
     return data

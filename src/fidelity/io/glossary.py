@@ -87,7 +87,7 @@ def load_glossary(path: str | Path) -> Glossary:
     """Read a CSV/TSV or TBX glossary; FidelityInputError when it cannot be used."""
     file = Path(path)
     name = str(path)
-    data = _read_bytes(file, name, MAX_GLOSSARY_BYTES)
+    data = _read_bytes(file, name, MAX_GLOSSARY_BYTES, "glossary")
     suffix = file.suffix.lower()
     looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     if suffix in {".tbx", ".xml"} or (suffix not in {".csv", ".tsv"} and looks_xml):

@@ -28,6 +28,8 @@ _NUMBER = re.compile(
     r"\d+(?:(?:[.,]|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))\d+)*"
 )
 _CODE_BEFORE = re.compile(r"[A-Za-z\u0400-\u04FF][-‐]$")
+# Characters after a figure in which its ordinal ending, decade or scale word is looked for.
+_CONTEXT = 64
 _ORDINAL_AFTER = re.compile(
     r"^(?:st|nd|rd|th|er|re|ère|ème|eme|e|º|ª|-?й|-?я|-?го|-?е|-?м|-?х|-?ю)(?![A-Za-zА-Яа-я])"
 )
@@ -177,14 +179,16 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
         start, end = m.start(), m.end()
         if start < consumed or any(start < b and a < end for a, b in blocked):
             continue
-        if _CODE_BEFORE.search(text[:start]):
+        # Windows next to the figure, not the rest of the text: slicing that for every
+        # figure made a long segment quadratic.
+        if _CODE_BEFORE.search(text[max(0, start - 2) : start]):
             continue
         raw = m.group(0).rstrip(".,")
         end = start + len(raw)
         value = parse_number(raw, lang)
         if value is None:
             continue
-        after = text[end:]
+        after = text[end : end + _CONTEXT]
         soft = False
         decade = False
         if _ORDINAL_AFTER.match(after):
@@ -193,7 +197,7 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
             soft = decade = True
         elif langdata.prop(lang, "no_space"):
             value, end = _cjk_scaled(text, value, lang, end)
-            if re.match(r"年?代", text[end:]):
+            if re.match(r"年?代", text[end : end + 2]):
                 soft = True  # "80年代", "30代": a decade or an age
         else:
             scale = scale_pattern.match(after)
@@ -228,7 +232,7 @@ def _cjk_scaled(text: str, value: Decimal, lang: str, end: int) -> tuple[Decimal
         total += value * Decimal(10) ** scale[1]
         end = at + len(scale[0])
         last_exponent = scale[1]
-        more = re.match(r"\d+(?:\.\d+)?", text[end:])
+        more = re.match(r"\d+(?:\.\d+)?", text[end : end + _CONTEXT])
         if not more:
             return total, end
         value = Decimal(more.group(0))
