@@ -30,6 +30,7 @@ from fidelity.checks.base import (
 )
 from fidelity.config import Setting, section, whole_number
 from fidelity.model import Finding, Severity
+from fidelity.readers.currencies import currency_of
 from fidelity.readers.dates import DateMention, date_languages, dates_supported, find_dates
 from fidelity.readers.figures import (
     Figure,
@@ -239,6 +240,7 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
                                     pair.original_text, pair.version_text,
                                     parameters(context, "number")["min-regrouped-digits"])
     findings = _compare_words(pair, context, o_figures, v_figures, o_dates, v_dates)
+    findings += _currency_changes(pair, context, o_figures, v_figures)
     pairs = _pair_up(o_left, v_left, lambda i, j: _figure_score(o_figures[i], v_figures[j]))
     for i, j in _reportable(pairs, context):
         o = o_figures[i] if i is not None else None
@@ -250,6 +252,42 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
                     "original_value": format(o.value, "f") if o else None,
                     "version_value": format(v.value, "f") if v else None,
                 },
+            )
+        )
+    return findings
+
+
+def _currency_changes(
+    pair: AlignedPair, context: CheckContext, o_figures: list[Figure], v_figures: list[Figure]
+) -> list[Finding]:
+    """A figure kept but its currency changed ("2,1 millions d'euros" as "$2.1 million"):
+    reported where both sides name a currency for the same amount and no currency of the
+    version's amounts is the original's."""
+    o_lang, v_lang = context.original.lang, context.version.lang
+    findings = []
+    for o in o_figures:
+        if o.unit or o.soft:
+            continue
+        o_code = currency_of(pair.original_text, o.start, o.end, o_lang)
+        if o_code is None:
+            continue
+        same = [v for v in v_figures if v.value == o.value and not v.unit]
+        codes = {v: currency_of(pair.version_text, v.start, v.end, v_lang) for v in same}
+        named = [v for v in same if codes[v] is not None]
+        if not named or any(codes[v] == o_code for v in named):
+            continue
+        v = named[0]
+        original_span, version_span = mention_spans(pair, context, o, v)
+        findings.append(
+            Finding(
+                check="number",
+                category="mistranslation",
+                severity=Severity.CRITICAL,
+                message=f"currency changed: {o_code} {o.text} became {codes[v]} {v.text}",
+                original_span=original_span,
+                version_span=version_span,
+                evidence={"original_currency": o_code, "version_currency": codes[v],
+                          "value": format(o.value, "f")},
             )
         )
     return findings
