@@ -1,8 +1,10 @@
-"""The currency a figure is in: "2,1 millions d'euros", "€2.1 million", "210万欧元" are all
-EUR, so that a version turning euros into dollars is caught even where the figure is right.
+"""The currency a figure is counted in, and whether it is marked as approximate.
 
-Symbols, ISO codes and formal names come from CLDR (Babel) for the language; the short names
-wire copy uses ("dollars", "долларов") from the language data (`xx/currency_words`).
+"5 millions d'euros", "€5m" and "EUR 5 million" are one amount; "$5 million" is another,
+however close the number. Currencies are read from the multilingual table
+`langdata/xx/currencies.toml` (copy keeps foreign symbols: "US$5m" in French text), so the
+same amount is recognised whichever way a newsroom writes it. A figure preceded by "about",
+« environ », "около" is one the writer rounded on purpose: `langdata/<code>/approximators.txt`.
 """
 
 from __future__ import annotations
@@ -12,68 +14,70 @@ from functools import lru_cache
 
 from fidelity import langdata
 
-# The currencies read: those wire copy reports most.
-CURRENCIES = ("USD", "EUR", "GBP", "CNY", "JPY", "RUB", "UAH", "INR")
-# Symbols that name one currency whatever the language's own conventions.
-_UNIVERSAL_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₴": "UAH",
-                      "₹": "INR"}
-# Between a figure (with its scale word) and a currency name: "millions d'euros", "de euros".
-_LINK = r"(?:\s*(?:d['’]|de\s+|of\s+|di\s+|van\s+)|\s*)"
+# How far around a figure its currency or approximator may stand: "5 millions de dollars"
+# puts "de " between them, "près de 20" puts its marker just before.
+_GAP_AFTER = r"[ \u00a0\u202f]?(?:de |d['’]|of |em |из )?"
+_GAP_BEFORE = r"[ \u00a0\u202f]?$"
 
 
-@lru_cache(maxsize=64)
-def _tables(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    """Patterns for a currency written before a figure and after it, and what each written
-    form means (lower case)."""
-    meaning: dict[str, str] = {}
-    symbols: dict[str, str] = dict(_UNIVERSAL_SYMBOLS)
-    names: dict[str, str] = {}
-    try:
-        from babel import Locale
-        from babel.numbers import get_currency_name, get_currency_symbol
-
-        locale = Locale.parse(lang)
-        for code in CURRENCIES:
-            symbols[get_currency_symbol(code, locale=locale)] = code
-            for count in (1, 2, 5, 1.5):
-                names[get_currency_name(code, count=count, locale=locale).lower()] = code
-    except Exception:  # no CLDR data for the language: the universal symbols and words only
-        pass
-    for code in CURRENCIES:
-        symbols[code] = code
-    meaning.update({s.lower(): c for s, c in symbols.items()})
-    meaning.update(names)
-    words = langdata.table(langdata.MULTILINGUAL, "currency_words")
-    name_patterns = [re.escape(n) for n in sorted(names, key=len, reverse=True)]
-    name_patterns += [p for code in CURRENCIES for p in words.get(code, ())]
-    symbol_alternatives = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
-    before = re.compile(rf"(?:{symbol_alternatives})\s?$")
+@lru_cache(maxsize=1)
+def _currency_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    data = langdata.table(langdata.MULTILINGUAL, "currencies")
+    families: dict[str, str] = {}
+    alternatives = {}
+    for side in ("before", "after"):
+        groups = []
+        for k, (pattern, family) in enumerate(data.get(side, {}).items()):
+            name = f"{side[0]}{k}"
+            families[name] = family
+            groups.append(f"(?P<{name}>{pattern})")
+        alternatives[side] = "|".join(groups)
+    before = re.compile(rf"(?<![\w$])(?:{alternatives['before']}){_GAP_BEFORE}", re.IGNORECASE)
+    # A currency name ends at a word boundary, or anywhere in Chinese and Japanese ("円に").
     after = re.compile(
-        rf"^(?:\s?(?P<symbol>{symbol_alternatives})|{_LINK}(?P<name>{'|'.join(name_patterns)}))"
-        + ("" if langdata.prop(lang, "no_space") else r"(?!\w)"),
+        rf"{_GAP_AFTER}(?:{alternatives['after']})(?:(?<=[\u3040-\u30ff\u3400-\u9fff])|(?!\w))",
         re.IGNORECASE,
     )
-    return before, after, meaning
+    return before, after, families
+
+
+def currency_at(text: str, start: int, end: int) -> str:
+    """The currency family of the figure at text[start:end] ("EUR", "dollar"), or ""."""
+    before, after, families = _currency_patterns()
+    m = after.match(text, end)
+    if m is None:
+        window = max(0, start - 6)
+        m = next((c for c in before.finditer(text, window, start) if c.end() == start), None)
+    if m is None or m.lastgroup is None:
+        return ""
+    return families[m.lastgroup]
+
+
+def currency_before(text: str, start: int) -> bool:
+    """Whether a currency symbol stands just before `start` ("€5m": the "m" is a million)."""
+    before, _, _ = _currency_patterns()
+    return any(c.end() == start for c in before.finditer(text, max(0, start - 6), start))
 
 
 @lru_cache(maxsize=64)
-def _word_codes(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
-    words = langdata.table(langdata.MULTILINGUAL, "currency_words")
-    return tuple((re.compile(rf"(?:{'|'.join(patterns)})$", re.IGNORECASE), code)
-                 for code, patterns in words.items())
-
-
-def currency_of(text: str, start: int, end: int, lang: str) -> str | None:
-    """The ISO code of the currency written right before `text[start:end]` (a figure with
-    its scale word) or right after it, or None."""
-    before, after, meaning = _tables(lang)
-    m = before.search(text, 0, start)
-    if m is not None and m.end() == start:
-        return meaning.get(m.group(0).strip().lower())
-    m = after.match(text[end : end + 40])
-    if m is None:
+def _approximators(lang: str, kind: str) -> re.Pattern[str] | None:
+    words = langdata.words(lang, kind)
+    if not words:
         return None
-    written = (m.group("symbol") or m.group("name") or "").lower()
-    if written in meaning:
-        return meaning[written]
-    return next((code for pattern, code in _word_codes(lang) if pattern.match(written)), None)
+    alternatives = "|".join(f"(?:{w})" for w in words)
+    if kind == "approximators":
+        return re.compile(
+            rf"(?<!\w)(?:{alternatives})[ \u00a0\u202f]*(?:[$€£¥]|[A-Z]{{3}} ?)?$", re.IGNORECASE
+        )
+    # After the figure, past its counter or unit word where there is one ("20人以上").
+    return re.compile(rf"^\S{{0,3}}?[ \u00a0\u202f]*(?:{alternatives})", re.IGNORECASE)
+
+
+def approximate_at(text: str, start: int, end: int, lang: str) -> bool:
+    """Whether the writer marks the figure at text[start:end] as approximate ("about 20",
+    « près de 20 », "約20", "20余り")."""
+    before = _approximators(lang, "approximators")
+    if before is not None and before.search(text[max(0, start - 30) : start]):
+        return True
+    after = _approximators(lang, "approximators_after")
+    return after is not None and after.match(text[end : end + 12]) is not None
