@@ -26,12 +26,12 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperCommand
 
-from fidelity.config import Settings
 from fidelity.errors import REPORT_BUGS_AT, FidelityInputError, FidelityWarning, printable_path
-from fidelity.io.fetch import Url
 
 if TYPE_CHECKING:
     from fidelity.batch import BatchSummary
+    from fidelity.config import Settings
+    from fidelity.io.fetch import Url
     from fidelity.model import Report
 
 EXIT_INPUT = 2
