@@ -742,7 +742,8 @@ def models() -> None:
 
 
 def _print_coverage(console: Console) -> None:
-    """The check x language table, from the checks' own declarations."""
+    """The check x language table, from the checks' own declarations: the default encoder's
+    languages, then ten more of the second encoder's (two tables, so each fits 80 columns)."""
     from rich.table import Table
 
     from fidelity import langdata
@@ -750,14 +751,15 @@ def _print_coverage(console: Console) -> None:
 
     matrix = coverage_matrix()
     languages = list(matrix[0][1]) if matrix else []
-    table = Table(title=f"languages each check can judge (langdata {langdata.VERSION})",
-                  box=None, padding=(0, 1), title_justify="left")
-    table.add_column("check")
-    for lang in languages:
-        table.add_column(lang, justify="center")
-    for name, cells in matrix:
-        table.add_row(name, *("✓" if cells[lang] else "·" for lang in languages))
-    console.print(table)
+    console.print(f"languages each check can judge (langdata {langdata.VERSION})")
+    for part in (languages[:15], languages[15:]):
+        table = Table(box=None, padding=(0, 1))
+        table.add_column("check", no_wrap=True)
+        for lang in part:
+            table.add_column(lang, justify="center", no_wrap=True)
+        for name, cells in matrix:
+            table.add_row(name, *("✓" if cells[lang] else "·" for lang in part))
+        console.print(table)
     console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 

@@ -33,7 +33,11 @@ def _currency_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, st
             groups.append(f"(?P<{name}>{pattern})")
         alternatives[side] = "|".join(groups)
     before = re.compile(rf"(?<![\w$])(?:{alternatives['before']}){_GAP_BEFORE}", re.IGNORECASE)
-    after = re.compile(rf"{_GAP_AFTER}(?:{alternatives['after']})(?!\w)", re.IGNORECASE)
+    # A currency name ends at a word boundary, or anywhere in Chinese and Japanese ("円に").
+    after = re.compile(
+        rf"{_GAP_AFTER}(?:{alternatives['after']})(?:(?<=[\u3040-\u30ff\u3400-\u9fff])|(?!\w))",
+        re.IGNORECASE,
+    )
     return before, after, families
 
 
