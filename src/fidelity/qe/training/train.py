@@ -298,7 +298,9 @@ def dev_groups(dev: list[Features]) -> dict[str, list[int]]:
         origin = f.example.origin
         if origin in ("mqm", "ced"):
             groups[origin].append(index)
-        elif (origin.startswith(("synth-", "demetr-pert")) and f.major > 0.5) or origin in ("mlqe-pe", "demetr-good"):
+        elif origin.startswith(("synth-", "demetr-pert")) and f.major > 0.5:
+            groups["critical-vs-faithful"].append(index)
+        elif origin in ("mlqe-pe", "demetr-good"):
             groups["critical-vs-faithful"].append(index)
     return {name: indices for name, indices in groups.items() if indices}
 
@@ -517,10 +519,10 @@ def write_card(path: Path, report: dict, weights_path: Path) -> None:
 
 
 DEFAULT_CAPS = [
-    "mqm=6000",
-    "ced=3000",
-    "mlqe-mt=2000",
-    "mlqe-pe=1200",
+    "mqm=6500",
+    "ced=3500",
+    "mlqe-mt=2500",
+    "mlqe-pe=1500",
     "demetr-pert=2000",
     "demetr-good=500",
     "synth-*=300",
@@ -543,14 +545,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"ORIGIN=N examples at most per origin (default {DEFAULT_CAPS})",
     )
     parser.add_argument("--default-cap", type=int, default=1000)
-    parser.add_argument("--dev-per-origin", type=int, default=150)
+    parser.add_argument("--dev-per-origin", type=int, default=120)
     parser.add_argument("--max-dev", type=int, default=0, help="MQM 2022 dev rows at most (0: all)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--frozen-layers", type=int, default=8)
     parser.add_argument("--max-side-tokens", type=int, default=120)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--batch-tokens", type=int, default=2048)
-    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--head-dropout", type=float, default=0.1)
