@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-demo
 # The HTML report is tested in a real browser (Debian chromium; skipped locally without one).
 bash scripts/install-browser.sh || [ -z "${CI:-}" ]
+# The terminal report is tested in a real terminal (tmux; skipped locally without it).
+bash scripts/install-tmux.sh || [ -z "${CI:-}" ]
 .venv/bin/ruff check src tests bench
 exec .venv/bin/python -m pytest "$@"

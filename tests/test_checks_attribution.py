@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import fidelity
 from fidelity.checks.attribution import find_attributions
-from fidelity.checks.entities import initial_names, name_index
 from fidelity.model import Finding
+from fidelity.readers.names import initial_names, name_index
 
 
 def _findings(original: str, version: str, lang_o: str, lang_v: str) -> list[Finding]:

@@ -6,14 +6,10 @@ import pytest
 
 from fidelity.api import load_document
 from fidelity.checks.base import CheckContext, make_pairs
-from fidelity.checks.entities import (
-    check_entities,
-    consonant_key,
-    find_gazetteer,
-    find_names,
-    name_found,
-)
+from fidelity.checks.entities import check_entities
 from fidelity.model import Alignment, Finding
+from fidelity.readers.gazetteer import find_gazetteer
+from fidelity.readers.names import consonant_key, find_names, name_found
 
 
 @pytest.fixture

@@ -8,15 +8,10 @@ import pytest
 
 from fidelity.api import load_document
 from fidelity.checks.base import CheckContext, make_pairs
-from fidelity.checks.numbers import (
-    check_dates,
-    check_numbers,
-    find_dates,
-    find_figures,
-    find_times,
-    parse_number,
-)
+from fidelity.checks.numbers import check_dates, check_numbers
 from fidelity.model import Alignment, Finding
+from fidelity.readers.dates import find_dates
+from fidelity.readers.figures import find_figures, find_times, parse_number
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_json_report_is_written_atomically_with_schema_and_spans(tmp_path: Path)
     )
     assert result.exit_code == 1
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert report["signature"].startswith("fidelity:")
     assert report["versions"][0]["mode"] == "rereport"
     text = version.read_text(encoding="utf-8")
@@ -140,9 +140,11 @@ def test_bilingual_file_is_checked_pair_by_pair_keeping_unit_ids(tmp_path: Path)
     assert result.exit_code == 1, result.output
     version = json.loads(result.stdout)["versions"][0]
     assert version["mode_reason"] == "segments paired by the bilingual file"
-    found = {(f["check"], f["evidence"].get("unit_id")) for f in version["findings"]}
+    found = {(f["check"], ",".join(f["original_units"])) for f in version["findings"]}
     assert ("modality", "u1") in found and ("omission", "u3") in found
     assert not any(unit == "u2" for _, unit in found)
+    assert [s["unit_id"] for s in version["segments"]] == ["u1", "u2"]
+    assert all(f["version_units"] == ["u1"] for f in version["findings"] if f["check"] != "omission")
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("md", "| severity"), ("html", "<mark")])

@@ -136,7 +136,7 @@ def test_tbx_v3_with_namespace(tmp_path: Path) -> None:
         ("bad.tbx", TBX_V2.replace(' xml:lang="ru"', "", 1), "has no xml:lang attribute"),
         ("bad.csv", f"{SVR},{FIS}\n", "header of language codes"),
         ("bad.csv", "en\nforeign\n", "at least two languages"),
-        ("bad.csv", "ru,en,severity\nа,b,fatal\n", "line 2: unknown severity 'fatal'"),
+        ("bad.csv", "ru,en,severity\nа,b,fatal\n", "line 2: severity must be minor"),
         ("bad.csv", f"ru,en\n{SVR},{FIS},extra\n", "line 2 has 3 cells"),
         ("bad.csv", "ru,en\n", "glossary contains no terms"),
         ("bad.csv", "  \n", "file is empty"),
@@ -255,3 +255,23 @@ def test_glossary_setting_may_be_a_path(tmp_path: Path) -> None:
 )
 def test_find_term(text: str, term: str, lang: str, found: list[str]) -> None:
     assert [m.group(0) for m in find_term(text, term, lang)] == found
+
+
+def test_a_file_that_is_not_a_glossary_is_never_echoed(tmp_path: Path) -> None:
+    secret = "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
+    path = _write(tmp_path, "shadow", secret)
+    with pytest.raises(FidelityInputError) as caught:
+        load_glossary(path)
+    assert "saltsalt" not in str(caught.value) and "19000" not in str(caught.value)
+
+
+def test_glossary_size_and_entry_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f"term{k},terme{k}\n" for k in range(50))
+    path = _write(tmp_path, "big.csv", "en,fr\n" + rows)
+    monkeypatch.setenv("FIDELITY_MAX_GLOSSARY_ENTRIES", "10")
+    with pytest.raises(FidelityInputError, match="more than 10 entries"):
+        load_glossary(path)
+    monkeypatch.delenv("FIDELITY_MAX_GLOSSARY_ENTRIES")
+    monkeypatch.setenv("FIDELITY_MAX_GLOSSARY_BYTES", "100")
+    with pytest.raises(FidelityInputError, match="FIDELITY_MAX_GLOSSARY_BYTES"):
+        load_glossary(path)

@@ -11,6 +11,7 @@ the CI environment variable is set, in which case a missing browser is a failure
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 from lxml import html as lxml_html
 
 import fidelity
+from fidelity.baseline import BASELINE_NAME, fingerprint
 from fidelity.model import Report
 from fidelity.report.html import render_html
 
@@ -200,3 +202,42 @@ def test_screenshots(browser: str, page: Path, tmp_path: Path) -> None:
         if keep:
             Path(keep).mkdir(parents=True, exist_ok=True)
             shutil.copy(target, Path(keep) / target.name)
+
+
+# Opens the first finding's "dismiss" control and presses its copy button, as a reader would,
+# then reports what got selected (the line to paste) and whether the line is on screen.
+DISMISS_PROBE = """<script>
+(function () {
+  var root = document.documentElement;
+  var item = document.getElementById("f-1");
+  item.querySelector("details.dismiss summary").click();
+  item.querySelector("button.copy-line").click();
+  var line = item.querySelector(".baseline-line");
+  root.setAttribute("data-test-selected", window.getSelection().toString());
+  root.setAttribute("data-test-visible", String(line.getBoundingClientRect().height > 0));
+  root.setAttribute("data-test-note", item.querySelector(".copy-note").textContent);
+})();
+</script>"""
+
+
+def test_dismissed_line_suppresses_the_finding_on_the_next_run(
+    browser: str, page: Path, seed_report: Report, tmp_path: Path
+) -> None:
+    markup = page.read_text(encoding="utf-8")
+    probed = tmp_path / "dismiss.html"
+    probed.write_text(markup.replace("</body>", DISMISS_PROBE + "</body>", 1), encoding="utf-8")
+    result = _run(browser, tmp_path, "--window-size=1280,2000", "--dump-dom", probed.as_uri())
+    dom = lxml_html.fromstring(result.stdout)
+    assert dom.get("data-test-visible") == "true", "the dismiss control did not open"
+    assert dom.get("data-test-note"), "the copy button gave no feedback"
+    line = dom.get("data-test-selected")
+    first = seed_report.versions[0].findings[0]
+    assert json.loads(line)["fingerprint"] == fingerprint(first)
+
+    baseline = tmp_path / BASELINE_NAME
+    baseline.write_text("# pasted from the HTML report\n" + line + "\n", encoding="utf-8")
+    again = fidelity.check(SEED / "original.en.txt", [SEED / "version.en.txt"], baseline=baseline)
+    version = again.versions[0]
+    assert [fingerprint(f) for f in version.suppressed] == [fingerprint(first)]
+    assert len(version.findings) == len(seed_report.versions[0].findings) - 1
+    assert fingerprint(first) not in {fingerprint(f) for f in version.findings}

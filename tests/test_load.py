@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from fidelity.errors import FidelityInputError
-from fidelity.io import load as load_module
 from fidelity.io import load_path
 
 RUSSIAN = "Директор Службы внешней разведки России Сергей Нарышкин заявил, что боевики могут проникнуть."
@@ -62,10 +61,10 @@ def test_missing_file_and_folder_are_refused(tmp_path: Path) -> None:
         load_path(tmp_path)
 
 
-def test_files_over_the_limit_are_refused_before_reading(
+def test_files_over_the_limit_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(load_module, "MAX_BYTES", 100)
+    monkeypatch.setenv("FIDELITY_MAX_BYTES", "100")
     path = tmp_path / "big.txt"
     path.write_text("word " * 100, encoding="utf-8")
     with pytest.raises(FidelityInputError, match="larger than"):
@@ -80,3 +79,41 @@ def test_markdown_markup_is_blanked_keeping_offsets(tmp_path: Path) -> None:
     assert len(text) == len(source)
     assert "#" not in text and "**" not in text and "http" not in text
     assert text[text.index("bold") : text.index("bold") + 4] == "bold"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_devices_stop_at_the_limit_on_bytes_read(device: str, monkeypatch) -> None:
+    monkeypatch.setenv("FIDELITY_MAX_BYTES", "100000")
+    with pytest.raises(FidelityInputError, match="larger than the 100,000 bytes limit"):
+        load_path(device)
+
+
+def test_an_endless_pipe_stops_at_the_limit(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import threading
+
+    monkeypatch.setenv("FIDELITY_MAX_BYTES", "100000")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        try:
+            with open(fifo, "wb") as pipe:
+                while True:
+                    pipe.write(b"y\n" * 4096)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with pytest.raises(FidelityInputError, match="FIDELITY_MAX_BYTES"):
+        load_path(fifo)
+    writer.join(timeout=5)
+
+
+def test_a_bad_limit_setting_is_a_one_line_error(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FIDELITY_MAX_BYTES", "lots")
+    path = tmp_path / "a.txt"
+    path.write_text("Some words.", encoding="utf-8")
+    with pytest.raises(FidelityInputError, match="FIDELITY_MAX_BYTES must be a positive"):
+        load_path(path)

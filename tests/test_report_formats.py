@@ -99,12 +99,13 @@ def test_markdown_findings_table(report: Report) -> None:
     assert len(rows) == len(findings)
     for row, finding in zip(rows, findings, strict=True):
         cells = re.split(r"(?<!\\)\|", row)
-        assert len(cells) == 8, row  # six cells between the pipes, escaped pipes kept inside
-        assert finding.severity.label in cells[2]
-        assert finding.check in cells[3]
+        assert len(cells) == 9, row  # seven cells between the pipes, escaped pipes kept inside
+        assert "↔" in cells[2]  # sentence numbers (from 1) on both sides
+        assert finding.severity.label in cells[3]
+        assert finding.check in cells[4]
         span = finding.version_span
         if span is not None and len(span.text) < 100:
-            assert "**" in cells[5]
+            assert "**" in cells[6]
     # Document text cannot break the table or inject markup.
     assert "<b>" not in text
     assert r"\<b\>prices\</b\>" in text or "Officials" not in text
@@ -126,7 +127,7 @@ def test_markdown_bold_span() -> None:
     text = render_markdown(_report(doc_o, doc_v, [finding]))
     assert "The talks **could** resume next week." in text
     assert "The talks **will** resume next week." in text
-    assert "| 1 | **major** | modality |" in text
+    assert "| 1 | s1 ↔ s1 | **major** | modality |" in text
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -291,7 +292,7 @@ def _doc(text: str, lang: str) -> Document:
 
 
 def _report(original: Document, version: Document, findings: list[Finding]) -> Report:
-    signature = Signature("0.0.0", "test", "test", "translation", ("modality",))
+    signature = Signature((("fidelity", "0.0.0"), ("model", "test"), ("checks", "modality")))
     version_report = VersionReport(
         document=version,
         mode="translation",

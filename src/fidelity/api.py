@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from fidelity import __version__, surface
+from fidelity import __version__, langdata, surface
 from fidelity.align import MODES, ModeChoice, align
+from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
-from fidelity.checks.base import make_pairs
+from fidelity.checks.base import make_pairs, skipped_checks
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -31,21 +32,34 @@ from fidelity.io.bilingual import (
 )
 from fidelity.io.docx import DOCX_SUFFIXES, read_docx
 from fidelity.io.fetch import Url, fetch
+from fidelity.io.glossary import Glossary
 from fidelity.io.html import HTML_SUFFIXES, extract_article
 from fidelity.io.load import LoadedText, load_path, load_text
 from fidelity.lang import detect_language, language_name, normalise_code
 from fidelity.model import (
     Alignment,
     Document,
-    Finding,
     Report,
     Segment,
     Severity,
     Signature,
     VersionReport,
 )
-from fidelity.score import fidelity_score, load_score_weights
+from fidelity.score import (
+    apply_severity_overrides,
+    fidelity_score,
+    load_score_weights,
+    severity_overrides,
+)
 from fidelity.segment import segment_lines, segment_sentences
+from fidelity.signature import (
+    alignment_fingerprint,
+    calibration_fingerprint,
+    glossary_fingerprint,
+    model_fingerprint,
+    score_fingerprint,
+    settings_fingerprint,
+)
 
 Source = str | os.PathLike[str] | Document | Url
 Progress = Callable[[str], None]
@@ -144,12 +158,19 @@ def check(
     realign: bool = False,
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
+    settings_label: str = "none",
+    baseline: Baseline | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
 
     A bilingual file (XLIFF, TMX, PO) given as `original` with no versions is checked pair
     by pair as its segments are paired, unless `realign` asks for a fresh alignment. A
-    `reference` translation adds chrF and TER of each version in its language against it."""
+    `reference` translation adds chrF and TER of each version in its language against it.
+    The settings' `severity` table re-grades findings before anything is decided; findings a
+    `baseline` (a `Baseline` or the path of a baseline file) accepted move to `suppressed`,
+    out of the score and the verdict.
+    `settings_label` names the settings file the values came from (`Settings.label`), for
+    the signature."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -164,6 +185,9 @@ def check(
     if unknown:
         raise FidelityInputError(f"unknown check {unknown[0]!r}; available: {', '.join(REGISTRY)}")
     threshold = None if fail_on in (None, "never") else Severity.parse(fail_on)
+    overrides = severity_overrides(settings.get("severity"))
+    if baseline is not None and not isinstance(baseline, Baseline):
+        baseline = load_baseline(baseline, missing_ok=False)
     if isinstance(versions, (str, os.PathLike, Document)):
         versions = [versions]
     say("reading")
@@ -186,8 +210,9 @@ def check(
     )
     reports = []
     models_used: list[str] = []
-    calibrations: list[str] = []
+    calibrations: list[Calibration] = []
     modes: list[str] = []
+    checks_ran: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
@@ -206,9 +231,11 @@ def check(
             alignments=tuple(alignments),
         )
         pairs = make_pairs(original_doc, version_doc, alignments)
-        findings = run_checks(pairs, context, names)
-        if paired is not None:
-            findings = [_with_unit_id(f, original_doc, paired.unit_ids) for f in findings]
+        # A check that cannot judge this pair of languages is reported, not run.
+        skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
+        ran = [name for name in names if name not in {s.check for s in skipped}]
+        findings = apply_severity_overrides(run_checks(pairs, context, ran), overrides)
+        findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
             VersionReport(
@@ -220,20 +247,71 @@ def check(
                 score=fidelity_score(pairs, findings, calibration),
                 model=encoder.name,
                 metrics=_surface(original_doc, version_doc, alignments, reference_doc),
+                skipped_checks=tuple(skipped),
+                suppressed=tuple(suppressed),
             )
         )
+        for name in ran:
+            _add_unique(checks_ran, name)
         _add_unique(models_used, encoder.name)
-        _add_unique(calibrations, calibration.label)
+        if calibration not in calibrations:
+            calibrations.append(calibration)
         _add_unique(modes, choice.mode if mode == "auto" else mode)
-    signature = Signature(
-        fidelity_version=__version__,
-        model="+".join(models_used),
-        calibration="+".join(calibrations),
+    signature = build_signature(
+        models=models_used,
+        calibrations=calibrations,
         mode=("auto:" if mode == "auto" else "") + "+".join(modes),
-        checks=tuple(names),
-        score=load_score_weights().source,
+        split="units" if paired is not None else split,
+        checks=[name for name in names if name in checks_ran],  # only the checks that ran
+        settings=settings,
+        paired=paired is not None and not realign,
+        settings_file=settings_label,
+        baseline=baseline.digest if baseline is not None else "none",
     )
     return Report(original_doc, tuple(reports), threshold, signature)
+
+
+def build_signature(
+    *,
+    models: Sequence[str],
+    calibrations: Sequence[Calibration],
+    mode: str,
+    split: str,
+    checks: Sequence[str],
+    settings: Mapping[str, object],
+    paired: bool,
+    settings_file: str = "none",
+    baseline: str = "none",
+) -> Signature:
+    """The one place a report's signature is decided (see `fidelity.signature`).
+
+    Every entry names something that changes a finding, so two reports can be compared
+    (and a batch resumed) only under one signature. To add an entry, append a `(key,
+    value)` pair below in the order it should print; keys are short words without `:`."""
+    glossary = settings.get("glossary")
+    entries: list[tuple[str, str]] = [
+        ("fidelity", __version__),
+        ("model", "+".join(model_fingerprint(name) for name in models)),
+        ("calib", "+".join(calibration_fingerprint(c) for c in calibrations)),
+        ("mode", mode),
+        ("split", split),
+        ("checks", ",".join(checks)),
+        ("langdata", langdata.VERSION),  # the word lists' version
+        ("settings", settings_fingerprint(settings)),
+        ("settings-file", settings_file),  # which file they came from (config.Settings.label)
+        (
+            "glossary",
+            glossary_fingerprint(glossary if isinstance(glossary, Glossary) else None) or "none",
+        ),
+        # A bilingual file's own pairing replaces the aligner (and its constants).
+        ("align", "file" if paired else alignment_fingerprint()),
+        ("score", score_fingerprint(load_score_weights())),
+        ("baseline", baseline),  # the accepted findings' set: they leave the findings
+    ]
+    signature = Signature()
+    for key, value in entries:
+        signature = signature.with_entry(key, value)
+    return signature
 
 
 def align_documents(
@@ -320,18 +398,6 @@ def _with_similarity(
         )
         for a in alignments
     ]
-
-
-def _with_unit_id(finding: Finding, original: Document, unit_ids: tuple[str, ...]) -> Finding:
-    """Translators navigate by segment id: keep the bilingual file's id on each finding."""
-    span = finding.original_span
-    if span is None:
-        return finding
-    for segment in original.segments:
-        if segment.start <= span.start < segment.end + 1:
-            evidence = {**finding.evidence, "unit_id": unit_ids[segment.index]}
-            return replace(finding, evidence=evidence)
-    return finding
 
 
 def _refuse_duplicates(original: Document, versions: list[Document]) -> None:

@@ -1,32 +1,47 @@
 """The `fidelity` command: a thin layer over `fidelity.api` that reads options and renders.
 
 Exit status: 0 when nothing reaches `--fail-on`, 1 when something does, 2 for bad input or
-usage (one line naming the file and the reason, never a traceback).
+usage (one line naming the file and the reason, never a traceback), 3 for an internal error
+(a bug: one line asking for a report; `FIDELITY_DEBUG=1` shows the traceback).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import os
 import sys
+import traceback
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from fidelity.config import Settings
-from fidelity.errors import FidelityInputError
+from fidelity.errors import REPORT_BUGS_AT, FidelityInputError, FidelityWarning, printable_path
 from fidelity.io.fetch import Url
+
+if TYPE_CHECKING:
+    from fidelity.model import Report
+
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
 
 app = typer.Typer(
     help="Find where a translation or re-report drifted from the original.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are plain: rich markup would eat "[default: auto]" and "[, ]".
+    rich_markup_mode=None,
 )
 
 
@@ -46,6 +61,22 @@ class Format(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class AlignFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+class Show(StrEnum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    all = "all"
 
 
 class FailOn(StrEnum):
@@ -55,26 +86,154 @@ class FailOn(StrEnum):
     never = "never"
 
 
-def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(
-        f"[bold red]fidelity: error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+def _print_version(value: bool) -> None:
+    if value:
+        from fidelity import __version__
+
+        typer.echo(f"fidelity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find where a translation or re-report drifted from the original."""
+
+
+def _available_checks() -> str:
+    """The registered checks and which run by default, for the help text (importing the
+    checks costs about 0.2 s of start-up)."""
+    from fidelity.checks import DEFAULT_CHECKS, REGISTRY
+
+    optional = [name for name in REGISTRY if name not in DEFAULT_CHECKS]
+    default = f"all but {', '.join(optional)}" if optional else "all"
+    return f"{', '.join(REGISTRY)} [default: {default}; a glossary adds terminology]"
+
+
+def _stderr() -> Console:
+    """User text (file names, messages) is printed as it is: never read as Rich markup or
+    emoji codes, so a file named `:x:[bold]a.txt` shows as exactly that."""
+    return Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, status: int = EXIT_INPUT, label: str = "error") -> NoReturn:
+    _stderr().print(Text.assemble((f"fidelity: {label}: ", "bold red"), message))
+    raise typer.Exit(status)
+
+
+def _warn(message: str) -> None:
+    _stderr().print(Text.assemble(("fidelity: warning: ", "yellow"), message))
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kw: Any) -> None:
+    if issubclass(category, FidelityWarning):
+        _warn(str(message))
+    # Other libraries' warnings are noise to an editor; FIDELITY_DEBUG shows them.
+    elif _debug():
+        _stderr().print(Text(f"{category.__name__}: {message}"))
+
+
+def _debug() -> bool:
+    return os.environ.get("FIDELITY_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _internal_error(error: BaseException) -> NoReturn:
+    if _debug():
+        traceback.print_exception(error, file=sys.stderr)
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    _fail(
+        f"{type(error).__name__}{': ' + printable_path(detail) if detail else ''}; "
+        f"please report it at {REPORT_BUGS_AT} with the command you ran",
+        EXIT_INTERNAL,
+        "internal error (a bug)",
     )
-    raise typer.Exit(2)
+
+
+def _os_error(error: OSError) -> NoReturn:
+    """An operating-system refusal (permissions, a name too long, a full disk) is about the
+    user's files or machine, not a bug: say which file and why."""
+    reason = error.strerror or type(error).__name__
+    if error.filename is not None:
+        _fail(f"{printable_path(os.fsdecode(error.filename))}: {reason}")
+    _fail(reason)
+
+
+def _tolerant_streams() -> None:
+    """A terminal or pipe that cannot encode every character (PYTHONIOENCODING=ascii, a C
+    locale) still gets the whole report, with escapes for what it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _guarded(command: Command) -> Command:
+    """Every command ends in one of the four exit statuses, whatever happens inside."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _tolerant_streams()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("always", FidelityWarning)
+            warnings.showwarning = _show_warning
+            try:
+                return command(*args, **kwargs)
+            except (typer.Exit, typer.Abort, KeyboardInterrupt):
+                raise
+            except FidelityInputError as error:
+                if _debug():
+                    traceback.print_exception(error, file=sys.stderr)
+                _fail(str(error))
+            except MemoryError:
+                _fail("the input is too large to check in this machine's memory")
+            except BrokenPipeError:
+                # The reader (`| head`) has gone: stop quietly, as other command-line tools do.
+                _silence_stdout()
+                raise typer.Exit(0) from None
+            except OSError as error:
+                _os_error(error)
+            except Exception as error:
+                _internal_error(error)
+
+    return run  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
+    """A command's input errors as one line and exit 2 at this point (`_guarded` does the
+    same for whatever escapes)."""
     try:
         yield
     except FidelityInputError as error:
-        _fail(str(error).replace("[", r"\["))
-    except MemoryError:
-        _fail("the input is too large to check in this machine's memory")
+        _fail(str(error))
+
+
+def _require_stdin(arguments: list[str]) -> None:
+    """`-` reads standard input; with stdin closed (`<&-`) there is nothing to read."""
+    if "-" in arguments and (sys.stdin is None or sys.stdin.closed):
+        _fail("<stdin>: standard input is closed; give the text as a file or pipe it in")
 
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
-    console = Console(stderr=True)
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
     if not enabled or not console.is_terminal:
         yield lambda _message: None
         return
@@ -103,18 +262,36 @@ def _checks(option: str | None, settings: Settings) -> list[str] | None:
 
 
 def _write(output: Path | None, content: str) -> None:
-    if output is None:
+    from fidelity.io.atomic import is_stdout, write_text_atomic
+
+    if is_stdout(output):
         sys.stdout.write(content)
         return
-    from fidelity.io.atomic import write_text_atomic
-
+    assert output is not None
     try:
         write_text_atomic(output, content)
     except OSError as error:
-        _fail(f"{output}: cannot write ({error.strerror})")
+        _fail(f"{printable_path(str(output))}: cannot write ({error.strerror or error})")
+
+
+def _write_bytes(output: Path | None, content: bytes) -> None:
+    from fidelity.io.atomic import is_stdout, write_bytes_atomic
+
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    with _user_errors():
+        try:
+            write_bytes_atomic(output, content)
+        except OSError as error:
+            _fail(f"{printable_path(str(output))}: cannot write ({error.strerror or error})")
 
 
 @app.command()
+@_guarded
 def check(
     original: Annotated[
         str,
@@ -137,14 +314,23 @@ def check(
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report here (atomically; - for stdout). Never an input of the run; "
+            "a symlink is written through.",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option(help="Exit 1 when a finding reaches this severity [default: major]."),
     ] = None,
     checks: Annotated[
-        str | None, typer.Option(help="Comma-separated checks to run (default: all).")
+        str | None,
+        typer.Option(
+            help=f"Comma-separated checks to run, of: {_available_checks()}."
+        ),
     ] = None,
     config: Annotated[
         Path | None,
@@ -163,8 +349,15 @@ def check(
         str | None, typer.Option(help="Language of the versions (default: detected).")
     ] = None,
     show_all: Annotated[
-        bool, typer.Option("--all", help="Show every aligned pair, not only those with findings.")
+        bool, typer.Option("--all", help="Also list every aligned pair, with or without findings.")
     ] = False,
+    show: Annotated[
+        Show | None,
+        typer.Option(
+            help="Findings to list in the text report, this severity and worse "
+            "[default: those that reach --fail-on, and a count of the rest]."
+        ),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Use the on-disk embedding cache.")] = True,
     glossary: Annotated[
         Path | None,
@@ -187,13 +380,40 @@ def check(
             help="Align a bilingual file's segments afresh instead of trusting its pairing."
         ),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Accepted findings to report only as a count (JSON Lines) [default: "
+            ".fidelity-baseline.jsonl beside the settings file, else in this folder, if any]."
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Accept every finding of this run: add them to the baseline file (its "
+            "entries stay), print what was added and exit 0.",
+        ),
+    ] = False,
 ) -> None:
     """Check VERSIONS against ORIGINAL and report the drift."""
     from fidelity.api import check as run_check
+    from fidelity.baseline import default_baseline_path, load_baseline
     from fidelity.config import find_settings
+    from fidelity.io.atomic import is_stdout, prepare_output
 
-    with _user_errors(), _progress(output is None or output_format != Format.text) as say:
+    _require_stdin([original, *(versions or [])])
+    if output_format == Format.xlsx and is_stdout(output) and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
+    with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
+        output = prepare_output(
+            output,
+            [original, *(versions or []), glossary, settings.get("glossary"), reference,
+             settings.source],
+        )
+        baseline_file = baseline or default_baseline_path(settings.source)
+        accepted = load_baseline(baseline_file, missing_ok=baseline is None or update_baseline)
         report = run_check(
             _source(original, allow_network),
             [_source(v, allow_network) for v in versions or []],
@@ -209,7 +429,11 @@ def check(
             realign=realign,
             reference=reference,
             settings={**settings.values, **({"glossary": str(glossary)} if glossary else {})},
+            settings_label=settings.label,
+            baseline=accepted,
         )
+        if update_baseline:
+            _accept_all(baseline_file, report)
     if output_format == Format.json:
         from fidelity.report import render_json
 
@@ -222,26 +446,58 @@ def check(
         from fidelity.report import render_html
 
         _write(output, render_html(report))
+    elif output_format == Format.csv:
+        from fidelity.report import render_csv
+
+        _write(output, render_csv(report))
+    elif output_format == Format.xlsx:
+        from fidelity.report import render_xlsx
+
+        _write_bytes(output, render_xlsx(report))
     else:
+        from fidelity.model import Severity
         from fidelity.report import render_text
 
+        least = None if show is None else Severity.parse("minor" if show == "all" else show)
         if output is None:
-            render_text(report, Console(), show_all=show_all)
+            render_text(report, Console(emoji=False), show_all=show_all, show=least)
         else:
             buffer = io.StringIO()
-            render_text(report, Console(file=buffer, width=140, color_system=None), show_all)
+            plain = Console(file=buffer, width=140, color_system=None, emoji=False)
+            render_text(report, plain, show_all=show_all, show=least)
             _write(output, buffer.getvalue())
     raise typer.Exit(1 if report.failed else 0)
 
 
+def _accept_all(baseline_file: Path, report: Report) -> NoReturn:
+    """--update-baseline: write the baseline, say what it now holds, and stop (exit 0)."""
+    from rich.text import Text
+
+    from fidelity.baseline import update_baseline
+
+    added, total = update_baseline(baseline_file, report)
+    counts = Counter(f.severity.label for v in report.versions for f in v.findings)
+    detail = ", ".join(f"{n} {label}" for label, n in counts.most_common())
+    Console(stderr=True).print(
+        Text(
+            f"{baseline_file}: accepted {added} new finding{'s' if added != 1 else ''}"
+            f"{f' ({detail})' if detail else ''}, {total} in all; later runs report them "
+            "only as a count"
+        ),
+        soft_wrap=True,
+    )
+    raise typer.Exit(0)
+
+
 @app.command()
+@_guarded
 def align(
     original: Annotated[Path, typer.Argument(help="The original text.")],
     version: Annotated[Path, typer.Argument(help="The version to align with it.")],
     mode: Annotated[Mode, typer.Option()] = Mode.auto,
     model: Annotated[str | None, typer.Option()] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output_format: Annotated[AlignFormat, typer.Option("--format", "-f")] = AlignFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
@@ -249,8 +505,10 @@ def align(
 ) -> None:
     """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
+    from fidelity.io.atomic import prepare_output
 
     with _user_errors():
+        output = prepare_output(output, [original, version])
         result = align_documents(
             original,
             version,
@@ -261,17 +519,25 @@ def align(
             lang_version=lang_version,
             cache=cache,
         )
-    if output_format == Format.json:
+    if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
-    lines = [f"# mode {result.mode.mode} ({result.mode.reason}); model {result.model}"]
-    for bead in result.alignments:
-        similarity = "" if bead.similarity is None else f"  {bead.similarity:.3f}"
-        lines.append(f"{list(bead.original_ids)}:{list(bead.version_ids)}{similarity}")
-    _write(output, "\n".join(lines) + "\n")
+    from fidelity.report.alignment import (
+        render_alignment_html,
+        render_alignment_markdown,
+        render_alignment_text,
+    )
+
+    renderers = {
+        AlignFormat.text: render_alignment_text,
+        AlignFormat.md: render_alignment_markdown,
+        AlignFormat.html: render_alignment_html,
+    }
+    _write(output, renderers[output_format](result))
 
 
 @app.command()
+@_guarded
 def batch(
     input_path: Annotated[
         Path,
@@ -297,18 +563,19 @@ def batch(
 ) -> None:
     """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
     from fidelity.batch import score_pairs
+    from fidelity.io.atomic import prepare_output
 
-    with _user_errors():
-        summary = score_pairs(
-            input_path,
-            output,
-            fail_on=fail_on.value,
-            model=model,
-            mode=mode.value,
-            split=split.value,
-            progress=True,
-            cache=cache,
-        )
+    prepare_output(output, [input_path])
+    summary = score_pairs(
+        input_path,
+        output,
+        fail_on=fail_on.value,
+        model=model,
+        mode=mode.value,
+        split=split.value,
+        progress=True,
+        cache=cache,
+    )
     console = Console(stderr=True)
     console.print(str(summary))
     table = summary.table()
@@ -317,6 +584,7 @@ def batch(
 
 
 @app.command()
+@_guarded
 def models() -> None:
     """The bundled encoders, their languages and calibration."""
     from fidelity.calibration import load_calibration
@@ -335,14 +603,44 @@ def models() -> None:
             f"{calibration.match_threshold:.3f}"
         )
         console.print(f"  [dim]{names}[/]")
+    _print_coverage(console)
+
+
+def _print_coverage(console: Console) -> None:
+    """The check x language table, from the checks' own declarations."""
+    from rich.table import Table
+
+    from fidelity import langdata
+    from fidelity.checks import coverage_matrix
+
+    matrix = coverage_matrix()
+    languages = list(matrix[0][1]) if matrix else []
+    table = Table(title=f"languages each check can judge (langdata {langdata.VERSION})",
+                  box=None, padding=(0, 1), title_justify="left")
+    table.add_column("check")
+    for lang in languages:
+        table.add_column(lang, justify="center")
+    for name, cells in matrix:
+        table.add_row(name, *("✓" if cells[lang] else "·" for lang in languages))
+    console.print(table)
+    console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 
 def main() -> None:
+    """The console script: the commands handle their own errors (`_guarded`); this catches
+    what escapes them (option parsing, start-up) so that no traceback reaches a user."""
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:
-        Console(stderr=True).print("fidelity: interrupted")
+        _stderr().print("fidelity: interrupted")
         sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:
+        try:
+            _internal_error(error)
+        except typer.Exit as exit_:
+            sys.exit(exit_.exit_code)
 
 
 if __name__ == "__main__":

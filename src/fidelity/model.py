@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from fidelity.errors import printable_path
+
 
 class Severity(IntEnum):
     """Ordered so that policies can compare: a finding fails a check at or above `fail_on`."""
@@ -41,6 +43,9 @@ class Segment:
     start: int
     end: int
     kind: str = "sentence"
+    # The bilingual file's own id of this unit (XLIFF trans-unit/unit, TMX tu, PO msgctxt or
+    # position): translators navigate by it, so every report shows it where it has one.
+    unit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,11 @@ class Document:
     source_path: str | None = None
     lang_detected: bool = True
     encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        # A file name with bytes that are not UTF-8 must still fit every report format.
+        if self.source_path is not None:
+            object.__setattr__(self, "source_path", printable_path(self.source_path))
 
     @property
     def name(self) -> str:
@@ -107,22 +117,70 @@ class Finding:
 
 @dataclass(frozen=True)
 class Signature:
-    """What it takes to reproduce a report, printed with every one (as sacrebleu does)."""
+    """What it takes to reproduce a report, printed with every one in sacrebleu's style:
+    an ordered list of `key:value` entries joined by `|`.
 
-    fidelity_version: str
-    model: str
-    calibration: str
-    mode: str
-    checks: tuple[str, ...]
-    score: str = ""  # the fitted score weights (calibration/score.json), by their source
+    Two runs whose findings can differ (another model, split, setting, glossary ...) carry
+    different signatures; `fidelity.api.build_signature` is the one place the entries are
+    decided."""
+
+    entries: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        keys = [key for key, _value in self.entries]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"signature keys repeat: {keys}")
+        for key, value in self.entries:
+            if not key or any(ch in key for ch in "|:") or "|" in value:
+                raise ValueError(f"signature entry {key}:{value} cannot be written unambiguously")
 
     def __str__(self) -> str:
-        checks = ",".join(self.checks)
-        score = f"|score:{self.score}" if self.score else ""
-        return (
-            f"fidelity:{self.fidelity_version}|model:{self.model}|calib:{self.calibration}"
-            f"|mode:{self.mode}|checks:{checks}{score}"
-        )
+        return "|".join(f"{key}:{value}" for key, value in self.entries)
+
+    def __getitem__(self, key: str) -> str:
+        for name, value in self.entries:
+            if name == key:
+                return value
+        raise KeyError(key)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def with_entry(self, key: str, value: str) -> Signature:
+        """This signature with `key` set: replaced in place if present, else appended."""
+        value = value.replace("|", "/")
+        if any(name == key for name, _value in self.entries):
+            return Signature(tuple((n, value if n == key else v) for n, v in self.entries))
+        return Signature((*self.entries, (key, value)))
+
+    def to_dict(self) -> dict[str, str]:
+        return dict(self.entries)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Signature:
+        return cls(tuple((str(key), str(value)) for key, value in data.items()))
+
+    @classmethod
+    def parse(cls, text: str) -> Signature:
+        """Read back a printed signature (values may hold `:`, keys never do)."""
+        entries = []
+        for part in text.split("|") if text else []:
+            key, colon, value = part.partition(":")
+            if not colon:
+                raise ValueError(f"not a signature entry: {part!r}")
+            entries.append((key, value))
+        return cls(tuple(entries))
+
+
+@dataclass(frozen=True)
+class SkippedCheck:
+    """A check that could not run on this pair (e.g. no word list for the language)."""
+
+    check: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +193,10 @@ class VersionReport:
     score: float
     model: str
     metrics: dict[str, object] = field(default_factory=dict)
+    skipped_checks: tuple[SkippedCheck, ...] = ()
+    # Findings matching the baseline (accepted earlier): out of `findings`, the score and the
+    # verdict, and reported only as a count.
+    suppressed: tuple[Finding, ...] = ()
 
     @property
     def worst(self) -> Severity | None:
@@ -147,6 +209,19 @@ class Report:
     versions: tuple[VersionReport, ...]
     fail_on: Severity | None
     signature: Signature
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Read back a report written as JSON (`fidelity check --format json`)."""
+        from fidelity.report.json import report_from_dict
+
+        return report_from_dict(data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Report:
+        import json
+
+        return cls.from_dict(json.loads(text))
 
     @property
     def failed(self) -> bool:

@@ -26,7 +26,7 @@ import bisect
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -35,6 +35,7 @@ import numpy as np
 
 from fidelity.calibration import Calibration
 from fidelity.checks.base import AlignedPair
+from fidelity.errors import FidelityInputError
 from fidelity.model import Finding, Segment, Severity
 
 WEIGHTS_FILE = "score.json"
@@ -103,6 +104,41 @@ def load_score_weights() -> ScoreWeights:
     """The weights shipped with the package (read once per process)."""
     text = resources.files("fidelity.calibration").joinpath(WEIGHTS_FILE).read_text("utf-8")
     return ScoreWeights.from_dict(json.loads(text))
+
+
+def severity_overrides(table: object) -> dict[str, Severity]:
+    """The settings' `[severity]` table (`check` or `check.category` -> critical, major or
+    minor) as severities; a wrong value is the user's, so it is a one-line input error."""
+    if not table:
+        return {}
+    if not isinstance(table, Mapping):
+        raise FidelityInputError("the [severity] setting must be a table of check = severity")
+    overrides = {}
+    for key, value in table.items():
+        try:
+            overrides[str(key)] = value if isinstance(value, Severity) else Severity.parse(value)
+        except (ValueError, AttributeError):
+            choices = ", ".join(s.label for s in Severity)
+            raise FidelityInputError(
+                f"[severity] {key} = {value!r}: choose one of {choices}"
+            ) from None
+    return overrides
+
+
+def apply_severity_overrides(
+    findings: Iterable[Finding], overrides: Mapping[str, Severity]
+) -> list[Finding]:
+    """A desk's own grading of what each check finds, applied before the score and the
+    verdict: `check.category` wins over `check`, findings nothing names keep theirs."""
+    graded = []
+    for finding in findings:
+        severity = overrides.get(f"{finding.check}.{finding.category}") or overrides.get(
+            finding.check
+        )
+        graded.append(
+            finding if severity in (None, finding.severity) else replace(finding, severity=severity)
+        )
+    return graded
 
 
 def log_faithfulness(calibration: Calibration, similarity: float) -> float:

@@ -11,151 +11,9 @@ import re
 
 import sentencex
 
+from fidelity import langdata
 from fidelity.model import Segment
 
-# Abbreviations after which sentencex wrongly ends a sentence, per language (lower case).
-ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        [
-            "mr.",
-            "mrs.",
-            "ms.",
-            "dr.",
-            "prof.",
-            "st.",
-            "gen.",
-            "col.",
-            "lt.",
-            "sgt.",
-            "capt.",
-            "gov.",
-            "sen.",
-            "rep.",
-            "rev.",
-            "inc.",
-            "corp.",
-            "ltd.",
-            "co.",
-            "no.",
-            "vs.",
-            "u.s.",
-            "u.k.",
-            "u.n.",
-            "e.g.",
-            "i.e.",
-            "jan.",
-            "feb.",
-            "mar.",
-            "apr.",
-            "aug.",
-            "sept.",
-            "sep.",
-            "oct.",
-            "nov.",
-            "dec.",
-            "approx.",
-            "dept.",
-            "fig.",
-            "jr.",
-            "sr.",
-        ]
-    ),
-    "ru": frozenset(
-        [
-            "г.",
-            "гг.",
-            "т.е.",
-            "т.к.",
-            "т.п.",
-            "т.н.",
-            "им.",
-            "ул.",
-            "д.",
-            "пр.",
-            "млн.",
-            "млрд.",
-            "тыс.",
-            "руб.",
-            "ст.",
-            "см.",
-            "напр.",
-            "проф.",
-            "акад.",
-            "р.",
-            "ген.",
-            "жен.",
-            "муж.",
-            "обл.",
-            "пос.",
-            "с.",
-            "зам.",
-            "ср.",
-            "др.",
-            "гос.",
-        ]
-    ),
-    "uk": frozenset(
-        ["р.", "м.", "вул.", "тис.", "млн.", "млрд.", "грн.", "ст.", "див.", "проф.", "т.зв."]
-    ),
-    "fr": frozenset(
-        [
-            "m.",
-            "mm.",
-            "mme.",
-            "mlle.",
-            "dr.",
-            "st.",
-            "ste.",
-            "art.",
-            "p.",
-            "env.",
-            "cf.",
-            "av.",
-            "bd.",
-            "no.",
-            "janv.",
-            "févr.",
-            "déc.",
-        ]
-    ),
-    "es": frozenset(
-        [
-            "sr.",
-            "sra.",
-            "srta.",
-            "dr.",
-            "dra.",
-            "ud.",
-            "uds.",
-            "ee.uu.",
-            "art.",
-            "núm.",
-            "pág.",
-            "av.",
-            "gral.",
-        ]
-    ),
-    "de": frozenset(
-        [
-            "z.b.",
-            "dr.",
-            "prof.",
-            "nr.",
-            "bzw.",
-            "ca.",
-            "usw.",
-            "u.a.",
-            "d.h.",
-            "vgl.",
-            "hr.",
-            "fr.",
-            "st.",
-        ]
-    ),
-    "it": frozenset(["sig.", "sig.ra", "dott.", "prof.", "art.", "ecc.", "pag."]),
-    "pt": frozenset(["sr.", "sra.", "dr.", "dra.", "art.", "pág.", "av."]),
-    "ar": frozenset(["د.", "م.", "ق.م."]),
-}
 _CJK_LANGS = {"zh", "ja"}
 _CJK_STOPS = "。！？"
 _CJK_OPEN = "“「『（"
@@ -241,7 +99,8 @@ def _split_cjk_stops(block: str, start: int, end: int) -> list[tuple[int, int]]:
 def _rejoin_abbreviations(
     block: str, pieces: list[tuple[int, int]], lang: str
 ) -> list[tuple[int, int]]:
-    abbreviations = ABBREVIATIONS.get(lang, frozenset())
+    # Abbreviations after which sentencex wrongly ends a sentence (langdata `abbreviations`).
+    abbreviations = frozenset(langdata.words(lang, "abbreviations"))
     merged: list[tuple[int, int]] = []
     carry: int | None = None
     for index, (start, end) in enumerate(pieces):

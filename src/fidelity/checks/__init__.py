@@ -17,6 +17,20 @@ from fidelity.checks import (  # noqa: F401  (registration)
     terminology,
     untranslated,
 )
-from fidelity.checks.base import DEFAULT_CHECKS, REGISTRY, AlignedPair, CheckContext, run_checks
+from fidelity.checks.base import (
+    DEFAULT_CHECKS,
+    REGISTRY,
+    AlignedPair,
+    CheckContext,
+    coverage_matrix,
+    run_checks,
+)
 
-__all__ = ["DEFAULT_CHECKS", "REGISTRY", "AlignedPair", "CheckContext", "run_checks"]
+__all__ = [
+    "DEFAULT_CHECKS",
+    "REGISTRY",
+    "AlignedPair",
+    "CheckContext",
+    "coverage_matrix",
+    "run_checks",
+]

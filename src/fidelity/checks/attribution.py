@@ -20,39 +20,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fidelity.checks.base import AlignedPair, CheckContext, mention_spans, register
-from fidelity.checks.entities import (
-    Mention,
-    find_gazetteer,
+from fidelity import langdata
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
+from fidelity.model import Document, Finding, Severity
+from fidelity.readers.gazetteer import Mention, find_gazetteer
+from fidelity.readers.names import (
     find_names,
     initial_names,
     name_found,
     name_index,
 )
-from fidelity.model import Document, Finding, Severity
 
-# Reporting verbs and markers, lower case; a cue may be several words. The speaker stands
-# next to the cue, before or after it, in every one of these languages' news style.
-SPEECH_CUES: dict[str, tuple[str, ...]] = {
-    "en": ("said", "says", "told", "stated", "added", "noted", "warned", "stressed",
-           "announced", "declared", "explained", "insisted", "claimed", "argued", "according to",
-           "quoted"),
-    "ru": ("заявил", "заявила", "заявили", "сказал", "сказала", "сказали", "отметил",
-           "отметила", "сообщил", "сообщила", "добавил", "добавила", "подчеркнул",
-           "подчеркнула", "предупредил", "предупредила", "по словам", "по мнению",
-           "считает", "уверен", "уверена"),
-    "fr": ("a déclaré", "a dit", "a affirmé", "a ajouté", "a souligné", "a indiqué",
-           "a averti", "a estimé", "déclare", "affirme", "selon", "d'après", "a-t-il déclaré",
-           "a-t-il dit", "a-t-elle déclaré", "a-t-elle dit", "a-t-il ajouté",
-           "a-t-elle ajouté"),
-    "es": ("dijo", "afirmó", "declaró", "señaló", "añadió", "agregó", "aseguró", "advirtió",
-           "subrayó", "indicó", "según", "de acuerdo con"),
-    "it": ("ha detto", "ha dichiarato", "ha affermato", "ha aggiunto", "ha sottolineato",
-           "secondo"),
-    "pt": ("disse", "afirmou", "declarou", "acrescentou", "segundo", "de acordo com"),
-    "de": ("sagte", "sagt", "erklärte", "betonte", "warnte", "fügte hinzu", "laut",
-           "zufolge"),
-}
+# Reporting verbs and markers per language (langdata `reporting`), lower case; a cue may be
+# several words. The speaker stands next to the cue, before or after it, in every one of these
+# languages' news style.
 # The speaker stands right before the cue ("Naryshkin said", "Sergei Naryshkin, said"),
 # before an apposition ("Naryshkin, the director of the SVR, said"), or a few words after it
 # ("said Naryshkin", "according to the SVR").
@@ -73,7 +54,7 @@ class Attribution:
 
 @lru_cache(maxsize=16)
 def _cue_pattern(lang: str) -> re.Pattern[str] | None:
-    cues = SPEECH_CUES.get(lang)
+    cues = langdata.words(lang, "reporting")
     if not cues:
         return None
     alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
@@ -156,7 +137,10 @@ def _named_in(mention: Mention, lang: str, mentions: list[Mention], other_lang: 
     return any(_same(other, other_lang, mention, lang) for other in mentions)
 
 
-@register("attribution")
+@register(
+    "attribution",
+    languages=Languages(lambda: langdata.languages_with("reporting"), "no reporting verbs"),
+)
 def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

@@ -10,7 +10,7 @@ import numpy as np
 
 from fidelity.calibration import Calibration
 from fidelity.embed.base import Encoder
-from fidelity.model import Alignment, Document, Finding, Segment, Span
+from fidelity.model import Alignment, Document, Finding, Segment, SkippedCheck, Span
 
 T = TypeVar("T")
 
@@ -110,14 +110,81 @@ REGISTRY: dict[str, Check] = {}
 DEFAULT_CHECKS: list[str] = []
 
 
-def register(name: str, default: bool = True) -> Callable[[Check], Check]:
+@dataclass(frozen=True)
+class Languages:
+    """The languages a check can judge, as it declares them when registered.
+
+    `listed` gives them (read lazily: most come from the language data); None means any
+    language. `sides` says which side of a pair must be one of them: "both" (the check
+    reads both texts with its word lists) or "version" (it reads only the version's). `lacks`
+    names what a language without them lacks, for the report: "no hedge list"."""
+
+    listed: Callable[[], Iterable[str]] | None = None
+    lacks: str = ""
+    sides: str = "both"
+
+    def codes(self) -> frozenset[str] | None:
+        return None if self.listed is None else frozenset(self.listed())
+
+    def judges(self, lang: str) -> bool:
+        codes = self.codes()
+        return codes is None or lang in codes
+
+    def reason(self, original_lang: str, version_lang: str) -> str | None:
+        """Why the pair of languages cannot be judged, or None where it can."""
+        sides = [version_lang] if self.sides == "version" else [original_lang, version_lang]
+        missing = [lang for lang in dict.fromkeys(sides) if not self.judges(lang)]
+        if not missing:
+            return None
+        because = f" ({self.lacks} for {', '.join(missing)})" if self.lacks else ""
+        return f"not checked for {original_lang}→{version_lang}{because}"
+
+
+ANY_LANGUAGE = Languages()
+COVERAGE: dict[str, Languages] = {}
+
+
+def register(
+    name: str, default: bool = True, languages: Languages = ANY_LANGUAGE
+) -> Callable[[Check], Check]:
+    """Register a check under `name`, with the languages it can judge: a pair outside them
+    is not run but reported as a skipped check."""
+
     def decorate(function: Check) -> Check:
         REGISTRY[name] = function
+        COVERAGE[name] = languages
         if default:
             DEFAULT_CHECKS.append(name)
         return function
 
     return decorate
+
+
+# The languages `fidelity models` shows coverage for: the default encoder's and the ten most
+# used languages of the second encoder beyond them.
+COVERAGE_LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru",
+                      "th", "tr", "zh", "uk", "cs", "el", "he", "hi", "id", "fa", "ro", "sv", "vi")
+
+
+def coverage_matrix(
+    languages: Iterable[str] = COVERAGE_LANGUAGES,
+) -> list[tuple[str, dict[str, bool]]]:
+    """For each registered check, whether it can judge each language: generated from the
+    checks' declarations, so the table `fidelity models` prints is what `check` does."""
+    codes = list(languages)
+    return [(name, {lang: COVERAGE[name].judges(lang) for lang in codes}) for name in REGISTRY]
+
+
+def skipped_checks(
+    names: Iterable[str], original_lang: str, version_lang: str
+) -> list[SkippedCheck]:
+    """The checks of `names` that cannot judge this pair of languages, with the reason."""
+    skipped = []
+    for name in names:
+        reason = COVERAGE.get(name, ANY_LANGUAGE).reason(original_lang, version_lang)
+        if reason is not None:
+            skipped.append(SkippedCheck(name, reason))
+    return skipped
 
 
 def make_pairs(

@@ -19,24 +19,24 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.entities import (
+from fidelity import langdata
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
+from fidelity.model import Document, Finding, Severity, Span
+from fidelity.readers.names import (
     common_word,
     everyday_zipf,
     find_names,
     initial_names,
     name_index,
+    names_read_in,
     normalise_name,
 )
-from fidelity.model import Document, Finding, Severity, Span
 
 # Given names this similar (after transliteration) are spellings of one name: "Sergei",
 # "Sergey", "Serguei".
 SAME_GIVEN_NAME = 80
 # A surname may carry a case ending this long in an inflecting original.
 MAX_ENDING = 3
-# Cased languages whose names keep one form in every grammatical case.
-_UNINFLECTED = frozenset({"en", "fr", "es", "it", "pt", "nl"})
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,10 @@ def _same_given(a: str, b: str) -> bool:
 
 def find_clashes(version: Document, original: Document) -> list[Clash]:
     """Names of the version that contradict the original's names for the same surname."""
-    if version.lang not in _UNINFLECTED | {"ru", "uk", "pl"}:
+    # Cased languages whose names keep one form in every grammatical case, and those that
+    # inflect them (langdata properties).
+    uninflected = bool(langdata.prop(version.lang, "uninflected_names"))
+    if not uninflected and not langdata.prop(version.lang, "inflecting"):
         return []
     in_original = _names_by_surname(original, version)
     if not in_original:
@@ -147,12 +150,15 @@ def find_clashes(version: Document, original: Document) -> list[Clash]:
             clashes.append(Clash(start, end, text, named, "given name"))
             continue
         first = first_spelling.setdefault(surname, text)
-        if version.lang in _UNINFLECTED and text.split()[-1] != first.split()[-1]:
+        if uninflected and text.split()[-1] != first.split()[-1]:
             clashes.append(Clash(start, end, text, first, "spelling"))
     return clashes
 
 
-@register("consistency")
+@register(
+    "consistency",
+    languages=Languages(names_read_in, "names not read from capitals"),
+)
 def check_consistency(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.version_segments:
         return []

@@ -7,17 +7,17 @@ because an editor must be able to source every claim.
 
 from __future__ import annotations
 
+from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register
 from fidelity.model import Finding, Severity
-
-_QUOTE_MARKS = '“”«»"„「」『』'
 
 
 @register("omission")
 def check_omission(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if pair.version_segments or not pair.original_segments:
         return []
-    quoted = any(mark in pair.original_text for mark in _QUOTE_MARKS)
+    marks = langdata.table(langdata.MULTILINGUAL, "quotes")["speech_marks"]
+    quoted = any(mark in pair.original_text for mark in marks)
     severity = Severity.MAJOR if context.mode == "translation" or quoted else Severity.MINOR
     what = "a direct quote" if quoted else "this sentence"
     return [

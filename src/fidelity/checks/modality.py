@@ -11,65 +11,28 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import Clause, clause_similarities, split_clauses
+from fidelity import langdata
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.model import Finding, Severity, Span
+from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
-# Cues are "|"-separated per language, so that multi-word cues read naturally.
-HEDGES: dict[str, tuple[str, ...]] = {
-    lang: tuple(cues.split("|"))
-    for lang, cues in {
-        # "can" renders the ability sense of peut/может/puede, which are listed as hedges.
-        "en": "may|might|could|can|possibly|possible|perhaps|probably|likely|reportedly|"
-        "allegedly|apparently|suspected|presumably|capable of|believed to|expected to|"
-        "is said to|are said to|potentially|risk of",
-        "ru": "может|могут|мог|могла|могло|могли|сможет|смогут|возможно|вероятно|"
-        "предположительно|якобы|не исключено|как сообщается|сообщается|ожидается|"
-        "по прогнозам|способна|способен|способно|грозит|риск",
-        "fr": "pourrait|pourraient|peut|peuvent|peut-être|probablement|possiblement|aurait|"
-        "auraient|présumé|présumée|vraisemblablement|susceptible|susceptibles|risque",
-        "es": "podría|podrían|puede|pueden|posiblemente|probablemente|quizá|quizás|tal vez|"
-        "presuntamente|supuestamente|habría|habrían|riesgo",
-        "de": "könnte|könnten|kann|können|möglicherweise|vielleicht|wahrscheinlich|angeblich|"
-        "mutmaßlich|soll|sollen|vermutlich",
-        "it": "potrebbe|potrebbero|può|possono|forse|probabilmente|presumibilmente",
-        "pt": "poderia|poderiam|pode|podem|talvez|provavelmente|supostamente",
-        "zh": "可能|或许|也许|或将|据报道|据称|疑似|涉嫌|大概|恐将|有望|预计",
-        "ar": "ربما|من المحتمل|يحتمل|يُحتمل|يمكن|بإمكان|يُزعم|يزعم|المحتمل|احتمال",
-    }.items()
-}
-CERTAINTY: dict[str, tuple[str, ...]] = {
-    lang: tuple(cues.split("|"))
-    for lang, cues in {
-        "en": "will|shall|is going to|are going to|certainly|definitely|undoubtedly|confirmed|"
-        "surely|no doubt|inevitably",
-        "ru": "будет|будут|обязательно|несомненно|наверняка|точно|подтвердил|подтвердила|неизбежно",
-        "fr": "va|vont|sera|seront|certainement|sans aucun doute|confirmé|inévitablement|"
-        "assurément",
-        "es": "será|serán|va a|van a|sin duda|confirmó|ciertamente|inevitablemente",
-        "de": "wird|werden|sicher|zweifellos|bestätigt|unweigerlich",
-        "it": "sarà|saranno|certamente|sicuramente|confermato",
-        "pt": "será|serão|certamente|confirmado",
-        "zh": "将会|必将|一定|肯定|确认|必然|势必|将",
-        "ar": "سوف|بالتأكيد|مؤكد|حتما|حتماً|لا شك|سيتم",
-    }.items()
-}
-_NO_SPACE = {"zh", "ja"}
+# Cue lists per language (langdata `hedges`, `certainty`): literal words, plus `hedge_patterns`
+# (regular expressions) where a hedge depends on the word after it.
+_KINDS = {"hedge": "hedges", "certainty": "certainty"}
 
 
 @lru_cache(maxsize=64)
 def _pattern(lang: str, kind: str) -> re.Pattern[str] | None:
-    words = (HEDGES if kind == "hedge" else CERTAINTY).get(lang)
+    words = langdata.words(lang, _KINDS[kind])
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    if lang == "ar" and kind == "hedge":
-        # قد before an imperfect verb is "may"; before a perfect verb it means "already".
-        alternatives += "|[وف]?قد(?=\\s+[يتنأ])"
-    if lang in _NO_SPACE:
+    if kind == "hedge":
+        alternatives += "".join(f"|{p}" for p in langdata.words(lang, "hedge_patterns"))
+    if langdata.prop(lang, "no_space"):
         return re.compile(alternatives)
-    # "May" the month is not a hedge: lower-case only for the English modal.
-    flags = 0 if lang == "en" else re.IGNORECASE
+    # "May" the month is not a hedge: lower-case only where the language says so.
+    flags = 0 if langdata.prop(lang, "lowercase_cues") else re.IGNORECASE
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
@@ -78,7 +41,9 @@ def find_cues(text: str, lang: str, kind: str) -> list[re.Match[str]]:
     return list(pattern.finditer(text)) if pattern else []
 
 
-@register("modality")
+@register(
+    "modality", languages=Languages(lambda: langdata.languages_with("hedges"), "no hedge list")
+)
 def check_modality(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

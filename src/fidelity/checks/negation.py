@@ -20,153 +20,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import Clause, clause_similarities, split_clauses
+from fidelity import langdata
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.model import Finding, Segment, Severity
+from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
-# Plain negators, counted one each.
-NEGATORS: dict[str, tuple[str, ...]] = {
-    "en": (r"not", r"no(?!\.\s*\d)", r"never", r"cannot", r"nobody", r"nothing", r"none",
-           r"neither", r"nowhere", r"no one"),
-    "ru": (r"не", r"нет", r"нельзя"),
-    "fr": (r"ne",),
-    "es": (r"no",),
-    "de": (r"nicht", r"kein\w*", r"nie", r"niemals", r"nichts", r"niemand", r"weder"),
-    "it": (r"non",),
-    "pt": (r"não", r"nao"),
-    "zh": (r"不", r"没有", r"没", r"未", r"无", r"并非", r"绝非", r"勿"),
-    "ar": (r"[وف]?لا", r"[وف]?لم", r"[وف]?لن", r"[وف]?ليس\w*", r"[وف]?لست"),
-    "pl": (r"nie",),
-}
-_FR_STEP_BEFORE = ("un", "le", "les", "des", "ses", "mes", "tes", "nos", "vos", "leurs", "ce",
-                   "ces", "chaque", "petits", "premiers", "grands", "quelques", "au", "du", "à")
-# Words that negate on their own only where no plain negator does ("nunca ha dicho",
-# "aucun indice"); next to one they are concord ("no ... nunca", "n'a jamais").
-CONCORD: dict[str, tuple[str, ...]] = {
-    "ru": (r"никогда", r"ничего", r"никто", r"нигде", r"ничто", r"никак\w*", r"ни"),
-    # "pas" after a determiner or "à" is the noun "step" ("à chaque pas", "à petits pas").
-    "fr": ("".join(rf"(?<!\b{d}\s)" for d in _FR_STEP_BEFORE) + r"pas", r"jamais", r"aucun",
-           r"aucune", r"rien", r"nullement", r"guère"),
-    "es": (r"nunca", r"jamás", r"ningún", r"ninguna", r"ninguno", r"nada", r"nadie",
-           r"tampoco", r"ni"),
-    "it": (r"mai", r"nessun\w*", r"niente", r"nemmeno", r"neanche"),
-    "pt": (r"nunca", r"nenhum\w*", r"nada", r"ninguém", r"jamais"),
-    "pl": (r"nigdy", r"nikt", r"nic", r"żaden", r"żadna", r"żadne", r"żadnego", r"nigdzie",
-           r"ani"),
-}
-# Verbs whose meaning holds a negation: "ruled out" = "said it will not", "denied" = "said
-# it is not". They count as one cue, so "did not rule out" counts two.
-NEGATIVE_VERBS: dict[str, tuple[str, ...]] = {
-    "en": (r"rul(?:e|es|ed|ing) out", r"den(?:y|ies|ied|ying)", r"fail(?:s|ed|ing)? to",
-           r"unable to"),
-    "ru": (r"исключ(?:ил|ила|или|ило|ает|ают|ать|ить|ено|ён|ена|ены|ит|ат|ат|ал|ала|али)",
-           r"отрица(?:ет|ют|л|ла|ли|ть|ющ\w*)", r"опроверг(?:ла|ли|нул|ает|ают|ли|ло)?"),
-    "fr": (r"exclu(?:re|t|ent|ait|aient|ant|e|es|s)?", r"dément\w*", r"démenti\w*",
-           r"ni(?:e|ent|ait|aient|é|ée|és)"),
-    "es": (r"descart\w+", r"desmint\w+", r"desmient\w+",
-           r"(?<!se )(?:negó|niega|niegan|negaron|negaba)"),
-    "de": (r"ausgeschlossen", r"ausschließen", r"auszuschließen", r"ausschließt",
-           r"dementiert\w*", r"dementi\w*", r"bestritt\w*", r"bestreitet", r"bestreiten"),
-    "it": (r"esclu(?:so|sa|si|se|de|dono|dere|deva)", r"smenti\w+", r"neg(?:a|ano|ato|ò)"),
-    "pt": (r"descart\w+", r"neg(?:ou|a|am|aram)", r"desmenti\w+"),
-    "zh": (r"排除", r"否认"),
-    "ar": (r"[وف]?(?:[يتا]|ن)?ستبعد\w*", r"[وف]?(?:نفى|نفت|نفوا|ينفي|تنفي|ينفون)"),
-    "pl": (r"zaprzecz\w*", r"zdementowa\w*"),
-}
-# Forms of negation that state no negation of the claim.
-MASKS: dict[str, tuple[str, ...]] = {
-    "en": (r"not only", r"not just", r"not least", r"no (?:later|earlier|more|less|fewer) than",
-           r"no doubt", r"not to mention", r"whether or not", r"nothing but", r"none other",
-           r"no one else", r"nor\b"),
-    "ru": (r"не только", r"не позднее", r"не позже", r"не ранее", r"не раньше", r"не более",
-           r"не менее", r"не больше", r"не меньше", r"не раз", r"ни\s+\S+,\s+ни"),
-    # "ne cesse de" (keeps on), "ne tarde pas à" (soon) affirm.
-    "fr": (r"non seulement", r"au plus tard", r"pas plus tard que", r"ne serait-ce",
-           r"n['’]importe", r"n['’]empêche", r"ne cess\w*(?: pas)?",
-           r"n['’]a\w* (?:pas )?cessé", r"ne tard\w* pas"),
-    "es": (r"no sólo", r"no solo", r"no obstante", r"no más (?:tarde )?(?:de|que)",
-           r"no menos de", r"a más tardar"),
-    "de": (r"nicht nur", r"nicht mehr als", r"nicht weniger als", r"nicht zuletzt",
-           r"nichtsdestotrotz"),
-    "it": (r"non solo", r"non oltre", r"non più tardi"),
-    "pt": (r"não só", r"não apenas", r"no máximo"),
-    "zh": (r"不确定", r"不断", r"不少", r"不仅", r"不但", r"不同", r"不过", r"不久", r"不足",
-           r"不利", r"不良", r"不安", r"不稳", r"不如", r"不管", r"不论", r"不得不", r"不错",
-           r"不妨", r"不外乎", r"未来", r"无论", r"无人机", r"无疑", r"无数", r"无限", r"无线",
-           r"毫无疑问", r"不可避免", r"没想到", r"无时无刻"),
-    "pl": (r"nie tylko", r"nie później niż", r"nie wcześniej niż", r"nie więcej niż",
-           r"nie mniej niż"),
-    "ar": (r"[وف]?لا سيما", r"[وف]?لاسيما", r"[وف]?لا (?:يزال|تزال|يزالون|تزالان|زال|زالت)",
-           r"[وف]?لا (?:بد|بدّ)", r"ليس فقط", r"[وف]?لا يمكن إنكار", r"[وف]?ما (?:زال|يزال|تزال)"),
-}
-# Negation carried by a word's form or meaning ("unable", "sans", "без", "缺乏"). Never
-# counted, since translators move between these and negation words freely; a clause that
-# holds one is not taken to affirm what the other side negates.
-LEXICAL: dict[str, tuple[str, ...]] = {
-    "en": (r"without", r"un(?:able|likely|clear|known|aware|willing|successful|acceptable|"
-           r"answered|fair|usual|certain|changed|stable|safe|necessary|precedented|til)",
-           r"in(?:correct|accurate|active|valid|sufficient|adequate|capable|complete|"
-           r"effective)", r"im(?:possible|probable|proper)", r"il(?:legal|logical)",
-           r"ir(?:regular|relevant|responsible)", r"dis(?:agree|approve|miss)\w*", r"non-\w+",
-           r"\w+less", r"lack\w*", r"absen\w+", r"fewer", r"anywhere", r"anyone",
-           r"anything", r"hardly", r"barely", r"scarcely", r"refus\w*", r"declin\w+ to",
-           r"reject\w*", r"instead of", r"rather than", r"avoid\w*", r"prevent\w*",
-           r"free of", r"neither", r"nor", r"less"),
-    "fr": (r"sans", r"in(?:capable|connu|correct|exact|suffisant|utile)\w*",
-           r"im(?:possible|probable)\w*", r"illégal\w*", r"manqu\w+", r"absen\w+", r"échou\w+",
-           r"refus\w*", r"rejet\w*", r"aucunement", r"guère", r"moins", r"ni"),
-    "es": (r"sin", r"in(?:capaz|correct|exact|suficiente|útil)\w*", r"im(?:posible|probable)\w*",
-           r"ilegal\w*", r"falt\w+", r"ausen\w+", r"fracas\w+", r"rechaz\w*", r"menos",
-           r"neg(?:ó|aron|aba) a", r"ni"),
-    "it": (r"senza", r"in(?:corrett|esatt|sufficient|util)\w*", r"im(?:possibil|probabil)\w*",
-           r"illegal\w*", r"manca\w*", r"assenza", r"rifiut\w*", r"meno", r"né"),
-    "pt": (r"sem", r"in(?:corret|suficient)\w*", r"impossível", r"falta\w*", r"ausência",
-           r"recus\w*", r"menos", r"nem"),
-    "de": (r"ohne", r"un\w{4,}", r"fehl\w*", r"mangel\w*", r"abgelehnt", r"weniger", r"kaum",
-           r"weder", r"noch"),
-    "ru": (r"без\w*", r"невозможн\w*", r"неизвестн\w*", r"недостаточн\w*", r"неверн\w*",
-           r"незаконн\w*", r"неспособн\w*", r"неудач\w*", r"неправильн\w*", r"нелегальн\w*",
-           r"отказ\w*", r"меньше", r"вместо", r"ни"),
-    "zh": (r"无", r"缺乏", r"缺少", r"失败", r"拒绝", r"难以", r"较少", r"越少", r"非", r"免",
-           r"别", r"勿", r"不再"),
-    "pl": (r"bez", r"nie\w{3,}", r"brak\w*", r"odmów\w*", r"odrzuc\w*", r"mniej"),
-    "ar": (r"[وفب]?بدون", r"[وفب]?دون", r"[وفب]?غير", r"[وفب]?عدم", r"[وفب]?فشل\w*", r"انعدام",
-           r"[وف]?رفض\w*", r"أقل", r"[وف]?تجنب\w*"),
-}
-# Opposite directions, for claims reversed without a negation word.
-UP: dict[str, tuple[str, ...]] = {
-    "en": (r"rose", r"rise[sn]?", r"rising", r"increased?", r"increases", r"grew", r"grow(?:s|n)?",
-           r"climbed", r"gained", r"raised", r"hiked", r"higher", r"accelerated", r"accepted",
-           r"approved"),
-    "ru": (r"вырос\w*", r"рост\w*", r"увелич\w*", r"повыс\w*", r"повыш\w*", r"подня\w*",
-           r"ускор\w*", r"принял\w*", r"одобри\w*"),
-    "fr": (r"hausse\w*", r"augment\w*", r"progress\w*", r"grimp\w*", r"relev\w*", r"accéléré\w*",
-           r"accept\w*", r"approuv\w*"),
-    "es": (r"subi\w*", r"subida\w*", r"aument\w*", r"crec\w*", r"alza\w*", r"increment\w*",
-           r"acept\w*", r"aprob\w*"),
-    "de": (r"stieg\w*", r"gestiegen", r"steigt", r"steigen", r"Anstieg\w*", r"wuchs",
-           r"gewachsen", r"erhöh\w*", r"zugenommen", r"akzeptiert\w*", r"genehmigt\w*"),
-    "zh": (r"增长", r"上升", r"上涨", r"提高", r"增加", r"回升", r"加快", r"接受", r"批准"),
-    "ar": (r"[وف]?ارتفع\w*", r"[وف]?ارتفاع\w*", r"[وف]?زيادة\w*", r"[وف]?زاد\w*", r"[وف]?نمو",
-           r"[وف]?نما", r"[وف]?رفع\w*", r"[وف]?قبل", r"[وف]?وافق\w*"),
-}
-DOWN: dict[str, tuple[str, ...]] = {
-    "en": (r"fell", r"fall(?:s|en|ing)?", r"declined", r"decreased?", r"decreases", r"dropped",
-           r"lower(?:ed)?", r"shr[au]nk", r"contracted", r"slowed", r"slower", r"cut",
-           r"reduced?", r"rejected", r"refused"),
-    "ru": (r"снизи\w*", r"сниж\w*", r"упа\w*", r"сократи\w*", r"сокращ\w*", r"падени\w*",
-           r"уменьш\w*", r"замедл\w*", r"отклони\w*", r"отверг\w*"),
-    "fr": (r"baiss\w*", r"recul\w*", r"chut\w*", r"diminu\w*", r"réduit\w*", r"réduir\w*",
-           r"ralenti\w*", r"rejet\w*", r"refus\w*"),
-    "es": (r"cay\w*", r"caída\w*", r"baj\w*", r"descen\w*", r"disminu\w*", r"redujo",
-           r"reduc\w*", r"desaceler\w*", r"rechaz\w*"),
-    "de": (r"fiel", r"gefallen", r"fällt", r"sank", r"gesunken", r"Rückgang\w*", r"verringert\w*",
-           r"gesenkt", r"senkt\w*", r"abgelehnt"),
-    "zh": (r"下降", r"下跌", r"回落", r"减少", r"降低", r"放缓", r"下滑", r"拒绝", r"驳回"),
-    "ar": (r"[وف]?تراجع\w*", r"[وف]?انخفض\w*", r"[وف]?انخفاض\w*", r"[وف]?هبط\w*", r"[وف]?خفض\w*",
-           r"[وف]?تخفيض\w*", r"[وف]?رفض\w*"),
-}
-_NO_SPACE = {"zh", "ja"}
+# The cue lists per language (langdata, regular expressions): plain negators counted one each
+# (`negators`, and `negator_affixes` written onto another word, "n't"); words that negate
+# only where no plain negator stands near (`concord`); verbs whose meaning holds a negation,
+# counted one each, so "did not rule out" counts two (`negative_verbs`); forms of negation
+# that negate nothing (`negation_masks`); negation carried by a word's form or meaning,
+# never counted (`lexical_negation`); opposite directions (`up`, `down`).
+_TABLES = {"neg": "negators", "concord": "concord", "verb": "negative_verbs",
+           "mask": "negation_masks", "up": "up", "down": "down", "lexical": "lexical_negation"}
 
 
 @dataclass(frozen=True)
@@ -179,24 +45,20 @@ class Cue:
 
 @lru_cache(maxsize=128)
 def _compile(lang: str, table: str) -> re.Pattern[str] | None:
-    source = {"neg": NEGATORS, "concord": CONCORD, "verb": NEGATIVE_VERBS, "mask": MASKS,
-              "up": UP, "down": DOWN, "lexical": LEXICAL}[table]
-    words = source.get(lang)
+    words = langdata.words(lang, _TABLES[table])
     if not words:
         return None
     alternatives = "|".join(sorted(words, key=len, reverse=True))
-    if lang in _NO_SPACE:
+    if langdata.prop(lang, "no_space"):
         return re.compile(f"(?:{alternatives})")
     flags = re.IGNORECASE
-    if lang == "en" and table in {"up", "down"}:
+    if table in {"up", "down"} and langdata.prop(lang, "lowercase_cues"):
         flags = 0  # "Up" in a name, "Cut" in a title: lower case only
-    if table == "neg" and lang == "en":
-        # "n't" attaches to the word before it.
-        return re.compile(rf"(?:(?<!\w)(?:{alternatives})(?!\w)|(?<=[a-z])n['’]t\b)", flags)
-    if table == "neg" and lang == "fr":
-        # "n'" attaches to the word after it.
-        return re.compile(rf"(?:(?<!\w)(?:{alternatives})(?!\w)|(?<!\w)n['’](?=\w))", flags)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+    affixes = langdata.words(lang, "negator_affixes") if table == "neg" else ()
+    whole = rf"(?<!\w)(?:{alternatives})(?!\w)"
+    if affixes:
+        return re.compile(f"(?:{whole}|{'|'.join(affixes)})", flags)
+    return re.compile(whole, flags)
 
 
 @lru_cache(maxsize=8192)
@@ -204,8 +66,9 @@ def _masked(text: str, lang: str) -> str:
     pattern = _compile(lang, "mask")
     if pattern is not None:
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-    if lang in _RESTRICTIVE:
-        negator, second = _RESTRICTIVE[lang]
+    restrictive = _restrictive_patterns(lang)
+    if restrictive is not None:
+        negator, second = restrictive
         text = negator.sub(
             lambda m: " " * len(m.group(0)) if _restrictive(m, second) else m.group(0), text
         )
@@ -213,26 +76,21 @@ def _masked(text: str, lang: str) -> str:
 
 
 # Negations that mean "only": French "ne ... que", Spanish "no ... más que", Arabic "لم ...
-# سوى" / "لا ... إلا". The negator is restrictive when the second word comes before any other.
-_RESTRICTIVE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "fr": (
-        re.compile(r"(?<!\w)(?:ne(?!\w)|n['’](?=\w))", re.IGNORECASE),
-        re.compile(
-            r"(?<!\w)(pas|plus|jamais|rien|aucune?|guère|personne|nullement|point|que|qu['’])"
-            r"(?!\w)",
-            re.IGNORECASE,
-        ),
-    ),
-    "es": (
-        re.compile(r"(?<!\w)no(?!\w)", re.IGNORECASE),
-        re.compile(r"(?<!\w)(nunca|nada|nadie|ningún|ninguna|más que)(?!\w)", re.IGNORECASE),
-    ),
-    "ar": (
-        re.compile(r"(?<!\w)[وف]?(?:لم|لا|ليس|ليست|لن|ما)(?!\w)"),
-        re.compile(r"(?<!\w)[وف]?(سوى|إلا|الا)(?!\w)"),
-    ),
-}
-_ONLY = {"fr": ("qu",), "es": ("más que",), "ar": ("سوى", "إلا", "الا")}
+# سوى" / "لا ... إلا" (langdata `restrictive`). The negator is restrictive when the second word
+# comes before any other.
+@lru_cache(maxsize=64)
+def _restrictive_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    rule = langdata.table(lang, "restrictive")
+    if not rule:
+        return None
+    return (re.compile(rule["negator"], re.IGNORECASE),
+            re.compile(rule["second"], re.IGNORECASE))
+
+
+@lru_cache(maxsize=1)
+def _only_words() -> tuple[str, ...]:
+    return tuple(w for lang in langdata.languages_with("restrictive")
+                 for w in langdata.table(lang, "restrictive")["only"])
 
 
 def _restrictive(match: re.Match[str], second: re.Pattern[str]) -> bool:
@@ -241,7 +99,7 @@ def _restrictive(match: re.Match[str], second: re.Pattern[str]) -> bool:
     if not found:
         return False
     word = found.group(1).lower()
-    return any(word.startswith(w) for only in _ONLY.values() for w in only)
+    return any(word.startswith(w) for w in _only_words())
 
 
 def find_negations(text: str, lang: str) -> list[Cue]:
@@ -309,10 +167,13 @@ def find_direction(text: str, lang: str) -> tuple[list[Cue], list[Cue]]:
 
 
 def _supported(lang: str) -> bool:
-    return lang in NEGATORS
+    return bool(langdata.words(lang, "negators"))
 
 
-@register("negation")
+@register(
+    "negation",
+    languages=Languages(lambda: langdata.languages_with("negators"), "no negation words"),
+)
 def check_negation(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []

@@ -12,21 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import unrendered_clauses, word_weight
 from fidelity.model import Finding, Severity, Span
+from fidelity.readers.clauses import unrendered_clauses, word_weight
 
-# Opening mark -> the marks that may close it („ closes with “ in German, ” in Polish).
-_PAIRS = {
-    "“": "”",
-    "«": "»",
-    "„": "“”",
-    "「": "」",
-    "『": "』",
-    "‹": "›",
-    '"': '"”',
-    "‚": "‘’",
-}
+
+def _pairs() -> dict[str, str]:
+    """Opening mark -> the marks that may close it (langdata `xx/quotes`): „ closes with “ in
+    German, ” in Polish."""
+    return langdata.table(langdata.MULTILINGUAL, "quotes")["pairs"]
+
+
 # Quoted fragments shorter than this are titles or scare quotes, not reported speech.
 MIN_QUOTE_WORDS = 4
 # A quote at least this close to its original (percentile of faithful translations) is not
@@ -45,12 +42,13 @@ def find_quotes(text: str) -> list[Quote]:
     """Quoted stretches; an opening mark with no closing one runs to the end of the text,
     as wire copy often leaves a quote open across a sentence break."""
     quotes: list[Quote] = []
+    pairs = _pairs()
     position = 0
     while position < len(text):
         opening = min(
             (
                 (text.find(mark, position), mark)
-                for mark in _PAIRS
+                for mark in pairs
                 if text.find(mark, position) >= 0
             ),
             default=None,
@@ -58,7 +56,7 @@ def find_quotes(text: str) -> list[Quote]:
         if opening is None:
             break
         start, mark = opening
-        closers = [at for c in _PAIRS[mark] if (at := text.find(c, start + 1)) >= 0]
+        closers = [at for c in pairs[mark] if (at := text.find(c, start + 1)) >= 0]
         close = min(closers, default=-1)
         end = close if close >= 0 else len(text)
         inner = text[start + 1 : end]

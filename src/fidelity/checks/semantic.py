@@ -11,12 +11,12 @@ import numpy as np
 
 from fidelity.calibration import Calibration
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.clauses import (
+from fidelity.model import Finding, Severity
+from fidelity.readers.clauses import (
     clause_similarities,
     split_clauses,
     word_weight,
 )
-from fidelity.model import Finding, Severity
 
 MIN_CLAUSE_WORDS = 5
 # A re-report clause whose closest original clause is below this faithful percentile drifted.

@@ -123,16 +123,18 @@ def find_term(text: str, term: str, lang: str, folded: str | None = None) -> lis
 
     `folded` is `_fold(text)`, passed by callers that look for many terms in one text: a
     term whose longest literal piece is not in it cannot match, and is skipped cheaply."""
-    anchor, pattern = _compiled(term, lang)
+    anchor, pattern = _pattern_source(term, lang)
     if not anchor:
         return []
     if anchor not in (folded if folded is not None else _fold(text)):
         return []
-    return list(pattern.finditer(text))
+    # Compiled only once the anchor is found: compiling every term of a large glossary for
+    # every pair was nearly all the time of a check with one.
+    return list(re.finditer(pattern, text, re.IGNORECASE))
 
 
-@lru_cache(maxsize=16384)
-def _compiled(term: str, lang: str) -> tuple[str, re.Pattern[str]]:
+@lru_cache(maxsize=262144)
+def _pattern_source(term: str, lang: str) -> tuple[str, str]:
     words = term.split()
     pieces: list[str] = []
     anchor = ""
@@ -144,7 +146,7 @@ def _compiled(term: str, lang: str) -> tuple[str, re.Pattern[str]]:
     body = r"\s+".join(pieces)
     if lang not in NO_SPACE:
         body = rf"(?<!\w){body}(?!\w)"
-    return anchor, re.compile(body, re.IGNORECASE)
+    return anchor, body
 
 
 def _word(word: str, lang: str, first: bool, last: bool) -> tuple[str, str]:

@@ -13,32 +13,21 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
-from fidelity.checks.words import zipf
+from fidelity import langdata
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
 from fidelity.lang import language_name
 from fidelity.model import Finding, Severity
+from fidelity.readers.words import zipf
 
 LATIN = "LATIN"
-SCRIPTS: dict[str, frozenset[str]] = {
-    **{
-        lang: frozenset({LATIN})
-        for lang in (
-            "en fr es de it pt pl nl tr cs sk sl hr ro hu sv da no fi et lv lt id ms vi sq "
-            "ca eu gl af sw tl uz az".split()
-        )
-    },
-    **{lang: frozenset({"CYRILLIC"}) for lang in "ru uk bg be sr mk kk ky mn".split()},
-    **{lang: frozenset({"ARABIC"}) for lang in "ar fa ur ps ug".split()},
-    "zh": frozenset({"CJK"}),
-    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
-    "ko": frozenset({"HANGUL", "CJK"}),
-    "el": frozenset({"GREEK"}),
-    "he": frozenset({"HEBREW"}),
-    "th": frozenset({"THAI"}),
-    "hi": frozenset({"DEVANAGARI"}),
-    "hy": frozenset({"ARMENIAN"}),
-    "ka": frozenset({"GEORGIAN"}),
-}
+
+
+def scripts(lang: str) -> frozenset[str] | None:
+    """The scripts a language is written in (langdata `xx/scripts`); None where unknown."""
+    names = langdata.table(langdata.MULTILINGUAL, "scripts").get(lang)
+    return frozenset(names) if names else None
+
+
 _SCRIPT_NAMES = {
     "CJK": "Chinese characters",
     "HIRAGANA": "Japanese kana",
@@ -78,16 +67,22 @@ def script_of(char: str) -> str | None:
     return None
 
 
-@register("untranslated")
+@register(
+    "untranslated",
+    languages=Languages(
+        lambda: langdata.table(langdata.MULTILINGUAL, "scripts"), "script unknown", "version"
+    ),
+)
 def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []
     o_lang, v_lang = context.original.lang, context.version.lang
-    if o_lang == v_lang or v_lang not in SCRIPTS:
+    expected = scripts(v_lang)
+    if o_lang == v_lang or expected is None:
         return []
     runs = [
         (start, end, script)
-        for start, end, script in _foreign_runs(pair.version_text, SCRIPTS[v_lang])
+        for start, end, script in _foreign_runs(pair.version_text, expected)
         if script != LATIN or _has_common_word(pair.version_text[start:end])
     ]
     findings = [
@@ -101,7 +96,7 @@ def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding
         )
         for start, end, script in runs
     ]
-    if SCRIPTS[v_lang] == SCRIPTS.get(o_lang) == frozenset({LATIN}):
+    if expected == scripts(o_lang) == frozenset({LATIN}):
         findings.extend(
             _finding(pair, context, m.start(), m.end(), f"left in {language_name(o_lang)}", LATIN)
             for m in _shared_foreign_words(pair, o_lang, v_lang)

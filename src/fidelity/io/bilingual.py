@@ -25,6 +25,7 @@ from lxml import etree
 from fidelity.errors import FidelityInputError
 from fidelity.io.load import read_file_bytes
 from fidelity.lang import normalise_code
+from fidelity.limits import MAX_BYTES, Limit
 from fidelity.model import Alignment, Document, Segment
 
 BILINGUAL_SUFFIXES = frozenset({".xlf", ".xliff", ".tmx", ".po"})
@@ -68,7 +69,7 @@ def read_bilingual(path: str | Path) -> BilingualFile:
     name = str(path)
     data = _read_bytes(file, name)
     if file.suffix.lower() == ".po":
-        return _read_po(file, name)
+        return _read_po(data, name)
     root = _parse_xml(data, name)
     kind = etree.QName(root).localname
     if kind == "xliff":
@@ -82,8 +83,8 @@ def read_bilingual(path: str | Path) -> BilingualFile:
 # XML
 
 
-def _read_bytes(file: Path, name: str) -> bytes:
-    data = read_file_bytes(file, name)
+def _read_bytes(file: Path, name: str, limit: Limit = MAX_BYTES) -> bytes:
+    data = read_file_bytes(file, name, limit)
     if not data.strip():
         raise FidelityInputError("file is empty", name)
     return data
@@ -300,11 +301,18 @@ def _same_lang(a: str | None, b: str | None) -> bool:
 # PO
 
 
-def _read_po(file: Path, name: str) -> BilingualFile:
+def _read_po(data: bytes, name: str) -> BilingualFile:
+    """Parsed from the bytes already read (within the size limit), never by reopening the
+    path: a pipe cannot be read twice, and the file may have grown meanwhile."""
     import polib
 
+    from fidelity.io.load import decode
+
+    text = decode(data, name).text
+    if "\n" not in text:
+        text += "\n"  # polib takes a one-line string for a path
     try:
-        catalog = polib.pofile(str(file), wrapwidth=0)
+        catalog = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise FidelityInputError(f"malformed PO file: {_one_line(str(exc))}", name) from None
     target_lang = (catalog.metadata.get("Language") or "").strip() or None
@@ -380,8 +388,14 @@ def bilingual_documents(
     o_text, o_spans = _join([u.source for u in bilingual.units])
     present = [u for u in bilingual.units if u.target is not None]
     v_text, v_spans = _join([u.target or "" for u in present])
-    o_segments = tuple(Segment(i, o_text[s:e], s, e, "unit") for i, (s, e) in enumerate(o_spans))
-    v_segments = tuple(Segment(i, v_text[s:e], s, e, "unit") for i, (s, e) in enumerate(v_spans))
+    o_segments = tuple(
+        Segment(i, o_text[s:e], s, e, "unit", unit.id)
+        for i, ((s, e), unit) in enumerate(zip(o_spans, bilingual.units, strict=True))
+    )
+    v_segments = tuple(
+        Segment(i, v_text[s:e], s, e, "unit", unit.id)
+        for i, ((s, e), unit) in enumerate(zip(v_spans, present, strict=True))
+    )
     alignments: list[Alignment] = []
     v_index = 0
     for o_index, unit in enumerate(bilingual.units):

@@ -10,15 +10,18 @@ and comments are not part of the story and are not read.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from fidelity.errors import FidelityInputError
-from fidelity.io.load import MAX_BYTES
+from fidelity.io.load import read_bounded, read_file_bytes
+from fidelity.limits import MAX_XML_BYTES
 
 DOCX_SUFFIXES = frozenset({".docx", ".docm"})
 
@@ -50,20 +53,14 @@ _CHARACTERS = {
 
 def read_docx(path: str | Path) -> str:
     """The text of a .docx file; FidelityInputError if it is not a readable Word document."""
-    file = Path(path)
     name = str(path)
-    if not file.exists():
-        raise FidelityInputError("no such file", name)
-    if file.is_dir():
-        raise FidelityInputError("is a folder, not a file", name)
-    if file.stat().st_size > MAX_BYTES:
-        raise FidelityInputError("file is larger than the size limit", name)
+    data = read_file_bytes(Path(path), name)
     try:
-        with zipfile.ZipFile(file) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = _main_part(archive, name)
     except zipfile.BadZipFile:
         raise FidelityInputError("not a valid .docx file (not a ZIP archive)", name) from None
-    except (OSError, RuntimeError, NotImplementedError) as exc:
+    except (OSError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
         reason = " ".join(str(exc).split())
         raise FidelityInputError(f"not a readable .docx file ({reason})", name) from None
     return docx_text(xml, name)
@@ -93,10 +90,14 @@ def docx_text(document_xml: bytes, name: str = "<docx>") -> str:
 
 
 def _main_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The main document part, found through the package relationships. Every part is read
+    inflated only up to FIDELITY_MAX_XML_BYTES: a few hundred kilobytes of zip can inflate
+    to gigabytes (of text, or of whitespace in `_rels/.rels`)."""
     target = "word/document.xml"
     try:
         rels = etree.fromstring(
-            archive.read("_rels/.rels"), etree.XMLParser(resolve_entities=False, no_network=True)
+            _read_part(archive, "_rels/.rels", name),
+            etree.XMLParser(resolve_entities=False, no_network=True),
         )
         for rel in rels.iter(f"{{{_REL}}}Relationship"):
             if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get("Target"):
@@ -105,14 +106,16 @@ def _main_part(archive: zipfile.ZipFile, name: str) -> bytes:
     except (KeyError, etree.XMLSyntaxError):
         pass  # a package without relationships: try the usual part name
     try:
-        info = archive.getinfo(target)
+        return _read_part(archive, target, name)
     except KeyError:
         raise FidelityInputError(
             f"not a Word document (the package has no {target})", name
         ) from None
-    if info.file_size > MAX_BYTES:
-        raise FidelityInputError("the Word document's text part is larger than the limit", name)
-    return archive.read(info)
+
+
+def _read_part(archive: zipfile.ZipFile, part: str, name: str) -> bytes:
+    with archive.open(part) as member:
+        return read_bounded(member, name, MAX_XML_BYTES, f"the Word document's part {part}")
 
 
 def _walk_block(element: etree._Element, out: list[str]) -> None:

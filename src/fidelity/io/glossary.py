@@ -41,6 +41,7 @@ from fidelity.errors import FidelityInputError
 from fidelity.io.bilingual import _local, _parse_xml, _read_bytes, _xml_lang
 from fidelity.io.load import decode
 from fidelity.lang import normalise_code
+from fidelity.limits import MAX_GLOSSARY_BYTES, MAX_GLOSSARY_ENTRIES
 from fidelity.model import Severity
 
 GLOSSARY_SUFFIXES = frozenset({".csv", ".tsv", ".tbx"})
@@ -51,6 +52,7 @@ _LANG_ELEMENTS = frozenset({"langSet", "langSec"})
 _TERM_GROUPS = frozenset({"tig", "ntig", "termSec", "termGrp"})
 _NOTE_ELEMENTS = frozenset({"note", "descrip"})
 _NOT_ALLOWED = ("deprecated", "superseded")
+_BAD_SEVERITY = "severity must be minor, major or critical"
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def load_glossary(path: str | Path) -> Glossary:
     """Read a CSV/TSV or TBX glossary; FidelityInputError when it cannot be used."""
     file = Path(path)
     name = str(path)
-    data = _read_bytes(file, name)
+    data = _read_bytes(file, name, MAX_GLOSSARY_BYTES)
     suffix = file.suffix.lower()
     looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     if suffix in {".tbx", ".xml"} or (suffix not in {".csv", ".tsv"} and looks_xml):
@@ -103,7 +105,7 @@ def load_glossary(path: str | Path) -> Glossary:
 
 def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
     text = decode(data, name).text
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    header_line = next((line for line in io.StringIO(text) if line.strip()), "")
     if delimiter is None:
         delimiter = max(",;\t", key=header_line.count)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -126,6 +128,7 @@ def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
             entry = _csv_entry(dict(zip(columns, row, strict=False)), line, name)
             if entry is not None:
                 entries.append(entry)
+                _refuse_too_many(entries, name)
     except csv.Error as exc:
         raise FidelityInputError(f"malformed CSV at line {rows.line_num}: {exc}", name) from None
     return entries
@@ -133,7 +136,7 @@ def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
 
 def _csv_columns(header: list[str], name: str) -> list[str]:
     columns: list[str] = []
-    for cell in header:
+    for position, cell in enumerate(header, start=1):
         label = cell.strip().lstrip("\ufeff")
         if label.lower() in _META_COLUMNS:
             column = label.lower()
@@ -143,14 +146,15 @@ def _csv_columns(header: list[str], name: str) -> list[str]:
             except FidelityInputError:
                 column = ""
             if not column:
-                shown = label if len(label) <= 40 else label[:37] + "..."
+                # The cell itself is not shown: a file given as a glossary by mistake may be
+                # a secret (`glossary = "/etc/shadow"` once printed root's entry).
                 raise FidelityInputError(
                     f"the first row must be a header of language codes (e.g. en,ru,fr, "
-                    f"optionally note and severity); found {shown!r}",
+                    f"optionally note and severity); column {position} is not one",
                     name,
                 )
         if column in columns:
-            raise FidelityInputError(f"column {column!r} appears twice in the header", name)
+            raise FidelityInputError(f"column {position} repeats an earlier column", name)
         columns.append(column)
     if sum(c not in _META_COLUMNS for c in columns) < 2:
         raise FidelityInputError(
@@ -175,8 +179,8 @@ def _csv_entry(cells: dict[str, str], line: int, name: str) -> Entry | None:
     if given:
         try:
             severity = Severity.parse(given)
-        except ValueError as exc:
-            raise FidelityInputError(f"line {line}: {exc}", name) from None
+        except ValueError:
+            raise FidelityInputError(f"line {line}: {_BAD_SEVERITY}", name) from None
     return Entry(terms, note, severity)
 
 
@@ -204,6 +208,7 @@ def _read_tbx(data: bytes, name: str) -> list[Entry]:
             entry = _tbx_entry(element, name)
             if entry is not None:
                 entries.append(entry)
+                _refuse_too_many(entries, name)
     return entries
 
 
@@ -223,7 +228,7 @@ def _tbx_entry(element: etree._Element, name: str) -> Entry | None:
                 lang = normalise_code(code)
             except FidelityInputError:
                 raise FidelityInputError(
-                    f"<{local}> at line {node.sourceline}: {code!r} is not a language code", name
+                    f"<{local}> at line {node.sourceline}: xml:lang is not a language code", name
                 ) from None
             found = _tbx_terms(node)
             if found:
@@ -232,8 +237,10 @@ def _tbx_entry(element: etree._Element, name: str) -> Entry | None:
             value = _clean("".join(node.itertext()))
             try:
                 severity = Severity.parse(value)
-            except ValueError as exc:
-                raise FidelityInputError(f"line {node.sourceline}: {exc}", name) from None
+            except ValueError:
+                raise FidelityInputError(
+                    f"line {node.sourceline}: {_BAD_SEVERITY}", name
+                ) from None
         elif local in _NOTE_ELEMENTS and not _inside_term_group(node, element):
             text = _clean("".join(node.itertext()))
             if text:
@@ -280,6 +287,16 @@ def _inside_term_group(node: etree._Element, entry: etree._Element) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def _refuse_too_many(entries: list[Entry], name: str) -> None:
+    most = MAX_GLOSSARY_ENTRIES.value()
+    if len(entries) > most:
+        raise FidelityInputError(
+            f"glossary has more than {most:,} entries "
+            f"(set {MAX_GLOSSARY_ENTRIES.variable} to raise the limit)",
+            name,
+        )
 
 
 def _severity_from_note(note: str | None) -> Severity:

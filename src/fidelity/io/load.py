@@ -7,20 +7,17 @@ later stage free of guesswork.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
 from fidelity.errors import FidelityInputError
-
-# A statement or story is kilobytes; anything past this is a wrong file or a dump that would
-# not fit the embedding matrices in memory on an editor's laptop.
-MAX_BYTES = int(os.environ.get("FIDELITY_MAX_BYTES", 64 * 1024 * 1024))
+from fidelity.limits import MAX_BYTES, Limit, too_large
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -28,6 +25,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,8 +39,7 @@ def load_path(path: str | Path) -> LoadedText:
     """Read a file (or `-` for stdin) as text, detecting its encoding."""
     name = str(path)
     if name == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        return decode(data, "<stdin>")
+        return decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
     file = Path(path)
     loaded = decode(read_file_bytes(file, name), name)
     if file.suffix.lower() in _MARKDOWN_SUFFIXES:
@@ -50,24 +47,40 @@ def load_path(path: str | Path) -> LoadedText:
     return loaded
 
 
-def read_file_bytes(file: Path, name: str) -> bytes:
+def read_file_bytes(file: Path, name: str, limit: Limit = MAX_BYTES) -> bytes:
     """The bytes of a file, refused with a clear reason if it is missing, a folder, over
-    the size limit or unreadable; every reader of user files goes through here."""
-    if not file.exists():
-        raise FidelityInputError("no such file", name)
-    if file.is_dir():
-        raise FidelityInputError("is a folder, not a file", name)
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise FidelityInputError(
-            f"file is {size / 2**20:.0f} MiB, larger than the {MAX_BYTES / 2**20:.0f} MiB limit "
-            "(set FIDELITY_MAX_BYTES to raise it)",
-            name,
-        )
+    the size limit or unreadable; every reader of user files goes through here.
+
+    The limit counts the bytes actually read, not the size the file system reports: that is
+    0 for /dev/zero, a pipe fed by `yes` or a process substitution, which would otherwise
+    fill the memory."""
     try:
-        return file.read_bytes()
+        with open(file, "rb") as handle:
+            return read_bounded(handle, name, limit)
+    except FileNotFoundError:
+        raise FidelityInputError("no such file", name) from None
+    except IsADirectoryError:
+        raise FidelityInputError("is a folder, not a file", name) from None
     except OSError as exc:
-        raise FidelityInputError(f"cannot be read ({exc.strerror})", name) from None
+        raise FidelityInputError(f"cannot be read ({exc.strerror or exc})", name) from None
+
+
+def read_bounded(
+    stream: BinaryIO, name: str, limit: Limit = MAX_BYTES, what: str = "input"
+) -> bytes:
+    """Everything `stream` holds, read in chunks, refused once more than `limit` bytes came."""
+    most = limit.value()
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(_CHUNK, most + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > most:
+            chunks.clear()
+            raise FidelityInputError(too_large(limit, what), name)
 
 
 def load_text(text: str, name: str = "<text>") -> LoadedText:
@@ -77,8 +90,8 @@ def load_text(text: str, name: str = "<text>") -> LoadedText:
 
 
 def decode(data: bytes, name: str) -> LoadedText:
-    if len(data) > MAX_BYTES:
-        raise FidelityInputError("input is larger than the size limit", name)
+    if len(data) > MAX_BYTES.value():
+        raise FidelityInputError(too_large(MAX_BYTES), name)
     if not data.strip():
         raise FidelityInputError("file is empty", name)
     encoding = _detect_encoding(data, name)

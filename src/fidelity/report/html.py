@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
+from fidelity.baseline import BASELINE_NAME, baseline_line
 from fidelity.model import Alignment, Document, Finding, Report, Severity, Span, VersionReport
+from fidelity.report.locate import finding_where, segment_label
 
 RTL_LANGUAGES = frozenset(
     {"ar", "he", "iw", "fa", "ur", "ps", "yi", "ji", "sd", "ug", "dv", "ckb", "syr"}
@@ -90,6 +92,10 @@ margin-top:6px;font-size:.92rem}
 .excerpts b.sev-minor{background:var(--minor-bg)}
 .excerpts .side{display:block;color:var(--muted);font-size:.75rem}
 .row[id]{scroll-margin-top:48px}
+.dismiss{margin-top:6px;font-size:.85rem}.dismiss summary{cursor:pointer;color:var(--muted)}
+.dismiss pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--alt);padding:4px 8px;
+border-radius:4px;margin:4px 0;font-size:.8rem}
+@media print{.dismiss{display:none}}
 footer{margin:24px auto 32px;color:var(--muted);font-size:.85rem}
 @media (max-width:700px){
 body{font-size:15px}
@@ -136,6 +142,20 @@ _JS = """
     box.addEventListener("change", function () {
       var pairs = document.getElementById(box.getAttribute("data-target"));
       if (pairs) { pairs.classList.toggle("only", box.checked); }
+    });
+  });
+  document.querySelectorAll("button.copy-line").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var line = button.parentNode.querySelector(".baseline-line");
+      var note = button.parentNode.querySelector(".copy-note");
+      var range = document.createRange();
+      range.selectNodeContents(line);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      note.textContent = copied ? "copied" : "selected: copy it with Ctrl+C (Cmd+C)";
     });
   });
   document.documentElement.classList.add("js-ready");
@@ -282,6 +302,7 @@ def _version_section(
         f'<h2>Version: {_e(doc.name)} <span class="muted">[{_e(doc.lang)}]</span></h2>',
         f'<p class="muted">score <strong>{version.score:.2f}</strong> · {count_text} · mode '
         f"{_e(version.mode)} ({_e(version.mode_reason)}) · model {_e(version.model)}</p>",
+        _not_shown(version),
         f'<div class="controls"><label><input type="checkbox" class="only-findings" '
         f'data-target="{vid}-pairs"> show only rows with findings</label></div>',
         f'<div class="pairs" id="{vid}-pairs" role="table" '
@@ -308,7 +329,7 @@ def _version_section(
             v_html = '<span class="none">omitted: no rendering in the version</span>'
         out.append(
             f'<div class="{" ".join(classes)}" id="{vid}-r{k + 1}" role="row">'
-            f'<div class="idx" role="cell">{_label(alignment)}</div>'
+            f'<div class="idx" role="cell">{_label(alignment, original, doc)}</div>'
             f'<div class="cell orig" role="cell"{o_attrs}>'
             f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
             f'<div class="cell ver" role="cell"{v_attrs}>'
@@ -332,6 +353,19 @@ def _version_section(
     return "\n".join(out)
 
 
+def _not_shown(version: VersionReport) -> str:
+    """Checks that could not run and findings a baseline accepted: said, never hidden."""
+    notes = []
+    if version.suppressed:
+        n = len(version.suppressed)
+        notes.append(f"{n} finding{'s' if n != 1 else ''} suppressed by the baseline")
+    for skipped in version.skipped_checks:
+        notes.append(f"{skipped.check} not run: {skipped.reason}")
+    if not notes:
+        return ""
+    return f'<p class="muted not-shown">{" · ".join(_e(n) for n in notes)}</p>'
+
+
 def _finding_item(
     finding: Finding,
     number: int,
@@ -341,7 +375,12 @@ def _finding_item(
     attrs: tuple[str, str],
 ) -> str:
     sev = finding.severity.label
-    link = f' · <a href="#{vid}-r{row + 1}">row {row + 1}</a>' if row is not None else ""
+    where = finding_where(finding, *docs)
+    link = (
+        f' · <a href="#{vid}-r{row + 1}" title="row {row + 1}">{_e(where)}</a>'
+        if row is not None
+        else f" · {_e(where)}"
+    )
     o_text = _excerpt(docs[0], finding.original_span, sev, "(not in the original)")
     v_text = _excerpt(docs[1], finding.version_span, sev, "(omitted in the version)")
     return (
@@ -351,7 +390,20 @@ def _finding_item(
         f"<div>{_e(finding.message)}</div>"
         f'<div class="excerpts"><div{attrs[0]}><span class="side" lang="en" dir="ltr">original'
         f'</span>{o_text}</div><div{attrs[1]}><span class="side" lang="en" dir="ltr">'
-        f"version</span>{v_text}</div></div></li>"
+        f"version</span>{v_text}</div></div>{_dismiss(finding)}</li>"
+    )
+
+
+def _dismiss(finding: Finding) -> str:
+    """The baseline line that accepts this finding, to copy into the baseline file."""
+    return (
+        '<details class="dismiss"><summary>dismiss</summary>'
+        f"<p>A false alarm? Add this line to <code>{BASELINE_NAME}</code> (beside "
+        "fidelity.toml, or in the folder you run <code>fidelity check</code> from): later "
+        "runs report this finding only as a count.</p>"
+        f'<pre class="baseline-line">{_e(baseline_line(finding))}</pre>'
+        '<button type="button" class="copy-line">copy line</button> '
+        '<span class="copy-note muted" aria-live="polite"></span></details>'
     )
 
 
@@ -505,24 +557,17 @@ def _open(mark: _Mark) -> str:
     )
 
 
-def _label(alignment: Alignment) -> str:
-    def ids(values: tuple[int, ...]) -> str:
-        if not values:
-            return "–"
-        if len(values) == 1:
-            return str(values[0] + 1)
-        if list(values) == list(range(values[0], values[-1] + 1)):
-            return f"{values[0] + 1}–{values[-1] + 1}"
-        return ",".join(str(v + 1) for v in values)
-
+def _label(alignment: Alignment, original: Document, version: Document) -> str:
+    """Sentence numbers from 1, or a bilingual file's unit ids."""
     similarity = (
         f'<br><span title="similarity">{alignment.similarity:.2f}</span>'
         if alignment.similarity is not None
         else ""
     )
     return (
-        f'<span class="ids">{ids(alignment.original_ids)}</span> ↔ '
-        f'<span class="ids">{ids(alignment.version_ids)}</span>{similarity}'
+        f'<span class="ids">{_e(segment_label(original, alignment.original_ids))}</span> ↔ '
+        f'<span class="ids">{_e(segment_label(version, alignment.version_ids))}</span>'
+        f"{similarity}"
     )
 
 

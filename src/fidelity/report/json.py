@@ -1,23 +1,40 @@
 """The JSON report: `Report` serialised, versioned so that other programs can rely on it.
 
-Schema (version 1): {schema_version, signature, verdict: {failed, fail_on}, original:
-{path, lang, encoding, segments: [{index, start, end, text}]}, versions: [{path, lang, mode,
-mode_reason, model, score, worst, alignments: [[[orig ids], [version ids], similarity]],
-findings: [{check, category, severity, message, original_span: {start, end, text} | null,
-version_span: ..., evidence, confidence}], metrics: {chrF_vs_original, TER_vs_original,
-chrF_vs_reference, TER_vs_reference, *_signature} (sacrebleu, where they apply)}]}.
-Offsets are Python string indices (code points) into the document text as loaded (after
-decoding and newline normalisation).
+The contract is `fidelity/report/schema.json` (JSON Schema 2020-12, shipped with the
+package; README "The output contract" explains it), and `report_from_dict` reads a report
+back into the same `Report`. Offsets are Python string indices (code points) into the
+document text as loaded (after decoding and newline normalisation), which each document
+carries in `text`.
+
+Schema version 2 (fidelity 0.1 onwards): documents carry their `text`, segments their
+`kind` and `unit_id`; findings their `original_segments` / `version_segments` (0-based) and
+`original_units` / `version_units`; versions `skipped_checks` and `suppressed`; the report
+`signature_fields` beside the `signature` string. Version 1 had a finding's unit id in
+`evidence.unit_id`.
 """
 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
-from fidelity.model import Document, Report
+from fidelity.errors import FidelityInputError
+from fidelity.model import (
+    Alignment,
+    Document,
+    Finding,
+    Report,
+    Segment,
+    Severity,
+    Signature,
+    SkippedCheck,
+    Span,
+    VersionReport,
+)
+from fidelity.report.locate import segments_of, unit_ids
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _document(doc: Document) -> dict[str, Any]:
@@ -26,9 +43,31 @@ def _document(doc: Document) -> dict[str, Any]:
         "lang": doc.lang,
         "lang_detected": doc.lang_detected,
         "encoding": doc.encoding,
+        "text": doc.text,
         "segments": [
-            {"index": s.index, "start": s.start, "end": s.end, "text": s.text} for s in doc.segments
+            {
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "kind": s.kind,
+                "unit_id": s.unit_id,
+            }
+            for s in doc.segments
         ],
+    }
+
+
+def finding_to_dict(finding: Finding, original: Document, version: Document) -> dict[str, Any]:
+    """A finding with where it is: segment indices and, for bilingual files, unit ids."""
+    o_ids = segments_of(original, finding.original_span)
+    v_ids = segments_of(version, finding.version_span)
+    return {
+        **finding.to_dict(),
+        "original_segments": list(o_ids),
+        "version_segments": list(v_ids),
+        "original_units": list(unit_ids(original, o_ids)),
+        "version_units": list(unit_ids(version, v_ids)),
     }
 
 
@@ -36,6 +75,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "signature": str(report.signature),
+        "signature_fields": report.signature.to_dict(),
         "verdict": {
             "failed": report.failed,
             "fail_on": report.fail_on.label if report.fail_on else "never",
@@ -57,13 +97,108 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                     ]
                     for a in v.alignments
                 ],
-                "findings": [f.to_dict() for f in v.findings],
+                "findings": [finding_to_dict(f, report.original, v.document) for f in v.findings],
                 "metrics": v.metrics,
+                "skipped_checks": [
+                    {"check": s.check, "reason": s.reason} for s in v.skipped_checks
+                ],
+                "suppressed": [
+                    finding_to_dict(f, report.original, v.document) for f in v.suppressed
+                ],
             }
             for v in report.versions
         ],
     }
 
 
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema every report this version writes validates against (shipped as
+    package data, so a program can validate reports without a copy of its own)."""
+    text = resources.files("fidelity.report").joinpath("schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
 def render_json(report: Report) -> str:
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a report back
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """The `Report` a JSON report was written from (similarities as rounded there).
+
+    Raises `FidelityInputError` for a report of another schema version or a missing field,
+    so a program reading reports it did not write gets one clear line."""
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SCHEMA_VERSION:
+        raise FidelityInputError(
+            f"report schema version {version!r}; this fidelity reads version {SCHEMA_VERSION}"
+        )
+    try:
+        original = _document_from(data["original"])
+        fail_on = data["verdict"]["fail_on"]
+        fields = data.get("signature_fields")
+        if fields is not None:
+            signature = Signature.from_dict(fields)
+        else:
+            signature = Signature.parse(data["signature"])
+        return Report(
+            original=original,
+            versions=tuple(_version_from(v) for v in data["versions"]),
+            fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+            signature=signature,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        reason = f"{type(error).__name__}: {error}"
+        raise FidelityInputError(f"not a fidelity JSON report ({reason})") from None
+
+
+def _document_from(data: dict[str, Any]) -> Document:
+    segments = tuple(
+        Segment(s["index"], s["text"], s["start"], s["end"], s["kind"], s["unit_id"])
+        for s in data["segments"]
+    )
+    return Document(
+        text=data["text"],
+        lang=data["lang"],
+        segments=segments,
+        source_path=data["path"],
+        lang_detected=data["lang_detected"],
+        encoding=data["encoding"],
+    )
+
+
+def _version_from(data: dict[str, Any]) -> VersionReport:
+    return VersionReport(
+        document=_document_from(data),
+        mode=data["mode"],
+        mode_reason=data["mode_reason"],
+        alignments=tuple(
+            Alignment(tuple(o), tuple(v), similarity) for o, v, similarity in data["alignments"]
+        ),
+        findings=tuple(_finding_from(f) for f in data["findings"]),
+        score=data["score"],
+        model=data["model"],
+        metrics=data["metrics"],
+        skipped_checks=tuple(SkippedCheck(s["check"], s["reason"]) for s in data["skipped_checks"]),
+        suppressed=tuple(_finding_from(f) for f in data["suppressed"]),
+    )
+
+
+def _finding_from(data: dict[str, Any]) -> Finding:
+    return Finding(
+        check=data["check"],
+        category=data["category"],
+        severity=Severity.parse(data["severity"]),
+        message=data["message"],
+        original_span=_span_from(data["original_span"]),
+        version_span=_span_from(data["version_span"]),
+        evidence=data["evidence"],
+        confidence=data["confidence"],
+    )
+
+
+def _span_from(data: dict[str, Any] | None) -> Span | None:
+    return None if data is None else Span(data["start"], data["end"], data["text"])

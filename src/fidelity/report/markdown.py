@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from fidelity.model import Document, Finding, Report, Severity, Span
+from fidelity.model import Document, Finding, Report, Severity, Span, VersionReport
+from fidelity.report.locate import finding_where
 
 CONTEXT = 60  # characters of context either side of a span
 MAX_SPAN = 160  # longer spans are cut (with an ellipsis) to keep the table readable
@@ -40,12 +41,13 @@ def render_markdown(report: Report) -> str:
     number = 0
     for version in report.versions:
         lines += ["", f"## Findings: {_cell(version.document.name)}", ""]
+        lines += _not_shown(version)
         if not version.findings:
             lines.append("No drift found.")
             continue
         lines += [
-            "| # | severity | check | original | version | message |",
-            "| ---: | --- | --- | --- | --- | --- |",
+            "| # | where | severity | check | original | version | message |",
+            "| ---: | --- | --- | --- | --- | --- | --- |",
         ]
         for finding in version.findings:
             number += 1
@@ -55,12 +57,23 @@ def render_markdown(report: Report) -> str:
                 rendered = "*(omitted)*"
             if finding.original_span is None:
                 original = "*(not in the original)*"
+            where = finding_where(finding, report.original, version.document)
             lines.append(
-                f"| {number} | {_severity(finding)} | {_cell(finding.check)} | {original} "
-                f"| {rendered} | {_cell(finding.message)} |"
+                f"| {number} | {_cell(where)} | {_severity(finding)} | {_cell(finding.check)} "
+                f"| {original} | {rendered} | {_cell(finding.message)} |"
             )
     lines += ["", f"Signature: {_code(str(report.signature))}", ""]
     return "\n".join(lines)
+
+
+def _not_shown(version: VersionReport) -> list[str]:
+    """Checks that could not run and findings a baseline accepted: said, never hidden."""
+    notes = []
+    if version.suppressed:
+        n = len(version.suppressed)
+        notes.append(f"{n} finding{'s' if n != 1 else ''} suppressed by the baseline.")
+    notes += [f"{_cell(s.check)} not run: {_cell(s.reason)}." for s in version.skipped_checks]
+    return [*(f"*{note}*" for note in notes), ""] if notes else []
 
 
 def _severity(finding: Finding) -> str:

@@ -1,0 +1,249 @@
+"""Dates read as day, month, year and weekday, so that "27 сентября", "September 27" and
+"9月27日" compare equal: month and weekday names from the language data (langdata `months`,
+`weekdays`), numeric and ISO dates, Chinese and Japanese dates, day numbers alone ("the
+18th", "18日").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fidelity import langdata
+from fidelity.readers.digits import normalise_digits
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    weekday: int | None = None
+
+    @property
+    def fields(self) -> dict[str, int]:
+        names = ("day", "month", "year", "weekday")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+# ---------------------------------------------------------------------------------------
+# dates
+
+# "May" is also the modal: a month only next to a number or after a preposition.
+_EN_MAY_CONTEXT = re.compile(
+    r"(?:\b(?:in|of|since|from|until|till|by|early|late|mid|last|next|this|through|"
+    r"between|and|to|during)[\s-]+$)"
+)
+_AR_MONTH_CONTEXT = re.compile(
+    r"(?:\b[وف]?(?:في|منذ|حتى|من|شهر|خلال|مطلع|أواخر|نهاية|بداية|منتصف|أوائل)\s+$)"
+)
+_DAY_BEFORE = re.compile(
+    r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|er|\.|º|-?го|-?е)?"
+    r"(?:\s+(?:de|of|of the|del))?[\s\u00a0]*$"
+)
+_DAY_AFTER = re.compile(
+    r"^[\s\u00a0]*(\d{1,2})(?:st|nd|rd|th)?(?![\d]|[.,]\d)"
+    r"(?!\s*(?:%|percent|per cent|percentage))"
+)
+_YEAR_AFTER = re.compile(r"^(?:,?[\s\u00a0]*|\s+(?:de|del)\s+)(\d{4})(?!\d)")
+_ISO_DATE = re.compile(r"(?<![\d.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+_NUMERIC_DATE = re.compile(r"(?<![\d.,/-])(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?![\d.,/]\d)")
+# "on the 18th", "the 18th." — not "the 8th century".
+_EN_DAY_ONLY = re.compile(
+    r"\b(?:(?:on|from|until|till|by|since|before|after)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:century|centuries|anniversary|consecutive|straight|successive|time|times|place|"
+    r"round|edition|birthday|floor|day|week|month|year|minute|hour|amendment|largest|biggest|"
+    r"most|highest|lowest|best|worst|annual|of)\b)"
+    r"|the\s+(\d{1,2})(?:st|nd|rd|th)(?=\s*(?:[,.;)]|$)))"
+)
+_ZH_NUM = "〇零一二三四五六七八九十两"
+_ZH_DATE = re.compile(
+    rf"(?:(\d{{4}}|[{_ZH_NUM}]{{4}})年)?(\d{{1,2}}|[{_ZH_NUM}]{{1,3}})"
+    rf"(?:(?:至|到|-|—|–|~)(\d{{1,2}}|[{_ZH_NUM}]{{1,3}}))?月份?"
+    rf"(?:(\d{{1,2}}|[{_ZH_NUM}]{{1,3}})[日号])?"
+)
+_ZH_DAY_ONLY = re.compile(r"(?<![\d月])(\d{1,2})[日号](?!本)")
+_ZH_WEEKDAY = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
+_JA_WEEKDAY = re.compile(r"([月火水木金土日])曜日?")
+
+
+def _zh_int(token: str | None) -> int | None:
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    digits = {c: k for k, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+    if len(token) == 4:  # a year written digit by digit: 二〇二四
+        values = [digits.get(c) for c in token]
+        return None if None in values else int("".join(str(v) for v in values))
+    if "十" in token:
+        tens, _, units = token.partition("十")
+        value = (digits.get(tens, 0) if tens else 1) * 10
+        return value + (digits.get(units, 0) if units else 0)
+    return digits.get(token)
+
+
+def _calendar_flags(lang: str) -> int:
+    return 0 if langdata.prop(lang, "case_sensitive_calendar") else re.IGNORECASE
+
+
+@lru_cache(maxsize=32)
+def month_pattern(lang: str) -> re.Pattern[str] | None:
+    """Month names (langdata `months`, January to December), as groups m1 to m12."""
+    names = langdata.words(lang, "months")
+    if not names:
+        return None
+    alternatives = "|".join(f"(?P<m{k + 1}>{n})" for k, n in enumerate(names))
+    flags = _calendar_flags(lang)
+    prefix = r"(?<!\w)[وبلف]?" if lang == "ar" else r"(?<!\w)"
+    return re.compile(rf"{prefix}(?:{alternatives})(?!\w)", flags)
+
+
+@lru_cache(maxsize=32)
+def weekday_pattern(lang: str) -> re.Pattern[str] | None:
+    """Weekday names (langdata `weekdays`, Monday to Sunday), as groups w0 to w6."""
+    names = langdata.words(lang, "weekdays")
+    if not names:
+        return None
+    alternatives = "|".join(f"(?P<w{k}>{n})" for k, n in enumerate(names))
+    flags = _calendar_flags(lang)
+    prefix = r"(?<!\w)[وبلف]?" if lang == "ar" else r"(?<!\w)"
+    return re.compile(rf"{prefix}(?:{alternatives})(?!\w)", flags)
+
+
+def find_dates(text: str, lang: str) -> list[DateMention]:
+    """Dates, months, weekdays and day numbers ("the 18th", "18日") in reading order."""
+    return list(_dates(text, lang))
+
+
+# The number, date and entity checks read the same sentence several times (dates mask
+# figures, words are turned into digits and read again): each text is parsed once.
+@lru_cache(maxsize=8192)
+def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
+    text = normalise_digits(text)
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    def add(mention: DateMention) -> None:
+        mentions.append(mention)
+        taken.append((mention.start, mention.end))
+
+    for m in _ISO_DATE.finditer(text):
+        year, month, day = (int(g) for g in m.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            add(DateMention(m.start(), m.end(), m.group(0), day, month, year))
+    for m in _NUMERIC_DATE.finditer(text):
+        first, second, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        month_first = langdata.prop(lang, "month_first_slash_dates") and m.group(2) == "/"
+        month, day = (first, second) if month_first else (second, first)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            add(DateMention(m.start(), m.end(), m.group(0), day, month,
+                            year + 2000 if year < 100 else year))
+    if langdata.prop(lang, "no_space"):
+        for m in _ZH_DATE.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            year, first, second, day = (_zh_int(g) for g in m.groups())
+            if first is None or not 1 <= first <= 12:
+                continue
+            if second is not None and 1 <= second <= 12:
+                add(DateMention(m.start(), m.end(), m.group(0), None, first, year))
+                add(DateMention(m.start(), m.end(), m.group(0), day, second, year))
+                continue
+            if day is not None and not 1 <= day <= 31:
+                day = None
+            add(DateMention(m.start(), m.end(), m.group(0), day, first, year))
+        for m in _ZH_DAY_ONLY.finditer(text):
+            if free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 31:
+                add(DateMention(m.start(), m.end(), m.group(0), day=int(m.group(1))))
+        for m in _ZH_WEEKDAY.finditer(text):
+            add(DateMention(m.start(), m.end(), m.group(0),
+                            weekday="一二三四五六日天".index(m.group(1)) % 7 if m.group(1) != "天"
+                            else 6))
+        if lang == "ja":
+            for m in _JA_WEEKDAY.finditer(text):
+                if free(m.start(), m.end()):
+                    add(DateMention(m.start(), m.end(), m.group(0),
+                                    weekday="月火水木金土日".index(m.group(1))))
+        mentions.sort(key=lambda d: d.start)
+        return tuple(mentions)
+
+    months = month_pattern(lang)
+    if months is not None:
+        for m in months.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            month = int((m.lastgroup or "m0")[1:])
+            start, end = m.start(), m.end()
+            before, after = text[:start], text[end:]
+            day_before = _DAY_BEFORE.search(before)
+            day_after = (
+                _DAY_AFTER.match(after)
+                if langdata.prop(lang, "day_after_month") and not day_before
+                else None
+            )
+            if lang == "en" and month == 5 and not (
+                day_before or day_after or _EN_MAY_CONTEXT.search(before)
+                or _YEAR_AFTER.match(after)
+            ):
+                continue
+            if lang == "ar" and not (
+                day_before or re.match(r"^\s*[/\d]", after) or re.search(r"/\s*$", before)
+                or _AR_MONTH_CONTEXT.search(before)
+            ):
+                continue
+            day = None
+            if day_before and 1 <= int(day_before.group(1)) <= 31:
+                day = int(day_before.group(1))
+                start = day_before.start()
+            elif day_after and 1 <= int(day_after.group(1)) <= 31:
+                day = int(day_after.group(1))
+                end += day_after.end()
+            year_match = _YEAR_AFTER.match(text[end:])
+            year = None
+            if year_match:
+                year = int(year_match.group(1))
+                end += year_match.end()
+            previous = mentions[-1] if mentions else None
+            if (
+                lang == "ar"
+                and previous is not None
+                and previous.month == month
+                and re.fullmatch(r"\s*/\s*", text[previous.end : m.start()])
+            ):
+                # "أبريل/نيسان": one month in its two names.
+                mentions.pop()
+                taken.pop()
+                day = previous.day
+                start = previous.start
+            add(DateMention(start, end, text[start:end], day, month, year))
+    if lang == "en":
+        for m in _EN_DAY_ONLY.finditer(text):
+            group = 1 if m.group(1) else 2
+            s, e, day = m.start(group), m.end(), int(m.group(group))
+            if free(s, e) and 1 <= day <= 31 and not re.match(r"\s+of\b", text[e:]):
+                add(DateMention(s, e, text[s:e], day=day))
+    weekdays = weekday_pattern(lang)
+    if weekdays is not None:
+        for m in weekdays.finditer(text):
+            if free(m.start(), m.end()):
+                weekday = int((m.lastgroup or "w0")[1:])
+                add(DateMention(m.start(), m.end(), m.group(0), weekday=weekday))
+    mentions.sort(key=lambda d: d.start)
+    return tuple(mentions)
+
+
+def date_languages() -> tuple[str, ...]:
+    """The languages whose dates are read: month names, or Chinese and Japanese dates."""
+    return tuple(lang for lang in langdata.languages() if dates_supported(lang))
+
+
+def dates_supported(lang: str) -> bool:
+    return bool(langdata.words(lang, "months")) or bool(langdata.prop(lang, "no_space"))

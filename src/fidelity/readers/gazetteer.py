@@ -1,0 +1,174 @@
+"""Countries, organisations and cities reduced to one identifier per entity, in any language
+and inflection: "МВФ", "FMI" and "صندوق النقد الدولي" are all `org:IMF`.
+
+Countries come from the CLDR data that Babel ships; organisations, cities, common country
+names and adjectives of nationality from the language data (langdata `organisations`,
+`cities`, `countries`, `demonyms`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fidelity import langdata
+
+
+# Organisations that speak for another (langdata `xx/organisation_parents`): a version naming
+# the UN where the original names its refugee agency has not swapped one for the other.
+def _parents() -> dict[str, str]:
+    return langdata.table(langdata.MULTILINGUAL, "organisation_parents")
+
+
+def gazetteer_languages() -> tuple[str, ...]:
+    """The languages whose countries, organisations and cities are read."""
+    return tuple(lang for lang in langdata.languages() if langdata.prop(lang, "gazetteer"))
+
+
+def organisations_known(lang: str) -> bool:
+    """Whether the language has names for the organisations: without them an organisation
+    named on one side only cannot be told apart from one the other side names otherwise."""
+    return langdata.has(lang, "organisations")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    entity: str  # "country:SK", "org:IMF", "city:Geneva", or "name:<text>"
+    kind: str  # country, org, city, name
+
+
+def _clean_names(name: str) -> list[str]:
+    names = []
+    for part in re.split(r"\s*[()（）]\s*", name):
+        part = part.split(" - ")[0].strip()
+        if part and "SAR" not in part and "САР" not in part and len(part) > 1:
+            names.append(part)
+    return names
+
+
+@lru_cache(maxsize=16)
+def _gazetteer(lang: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, identifier, kind) for one language, longest names first."""
+    entries: list[tuple[str, str, str]] = []
+    for table, kind in (("organisations", "org"), ("cities", "city")):
+        for key, names in langdata.table(lang, table).items():
+            for name in names:
+                entries.append((name, f"{kind}:{key}", kind))
+    try:
+        from babel import Locale
+
+        territories = Locale.parse(lang).territories
+    except Exception:  # an unknown locale: organisations and cities only
+        territories = {}
+    skip = {"EU", "EZ", "UN", "QO", "XA", "XB", "AQ"}
+    for code, name in territories.items():
+        if len(code) == 2 and code.isalpha() and code not in skip:
+            entries += [(n, f"country:{code}", "country") for n in _clean_names(name)]
+    for table in ("countries", "demonyms"):
+        for code, names in langdata.table(lang, table).items():
+            entries += [(n, f"country:{code}", "country") for n in names]
+    # Names that are also everyday words: "مالي" (Mali) is also "financial".
+    excluded = set(langdata.words(lang, "gazetteer_exclude"))
+    entries = [e for e in entries if e[0] not in excluded]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for entry in sorted(entries, key=lambda e: -len(e[0])):
+        if (entry[0], entry[1]) not in seen:
+            seen.add((entry[0], entry[1]))
+            unique.append(entry)
+    return tuple(unique)
+
+
+def _word_pattern(word: str, lang: str, single: bool) -> str:
+    """A name word in any inflection: a stem and a short ending."""
+    inflecting = bool(langdata.prop(lang, "inflecting"))
+    if word.isupper() or not word.isalpha() or len(word) < 4:
+        return re.escape(word) + (r"\w{0,3}" if inflecting and len(word) >= 3
+                                  and not word.isupper() else "")
+    stem = word[:-1] if len(word) >= 5 else word
+    if inflecting and len(word) >= 6:
+        stem = word[:-2]  # "Европейский" / "Европейского"
+    if single:
+        return re.escape(stem) + (r"\w{0,6}" if inflecting else r"\w{0,4}")
+    return re.escape(stem) + (r"\w{0,4}" if inflecting else r"\w{0,2}")
+
+
+@lru_cache(maxsize=16)
+def _clitics(lang: str) -> tuple[str, ...]:
+    """Prefixes that may stand before a name (langdata `clitics`), the bare name first."""
+    return ("", *langdata.words(lang, "clitics"))
+
+
+@lru_cache(maxsize=16)
+def _gazetteer_index(lang: str) -> tuple[dict[str, re.Pattern[str]], list[tuple[str, str]]]:
+    """Patterns for the gazetteer's names grouped by their first letter, and what each named
+    group means. Acronyms match in their exact case; other names in any case."""
+    groups: dict[str, list[str]] = {}
+    meaning: list[tuple[str, str]] = []
+    for k, (name, identifier, kind) in enumerate(_gazetteer(lang)):
+        meaning.append((identifier, kind))
+        acronym = name.replace(".", "").isupper() and lang != "zh"
+        if lang == "zh":
+            source = re.escape(name)
+        elif lang == "ar":
+            bare = name[2:] if name.startswith("ال") else name
+            source = re.escape(bare[:-1]) + "ا?" if bare.endswith("ا") else re.escape(bare)
+            source = source.replace(r"\ ", r"\s+") + "(?:ي|ية|يين|يون|يا)?"
+        else:
+            words = re.split(r"\s+", name)
+            source = r"[\s\-]+".join(_word_pattern(w, lang, len(words) == 1) for w in words)
+        if acronym:
+            source = f"(?-i:{source})"
+        key = name.removeprefix("ال")[:1].casefold()
+        groups.setdefault(key, []).append(f"(?P<g{k}>{source})")
+    end = "" if lang == "zh" else r"(?!\w)"
+    flags = 0 if lang == "zh" else re.IGNORECASE
+    patterns = {k: re.compile(f"(?:{'|'.join(alts)}){end}", flags) for k, alts in groups.items()}
+    return patterns, meaning
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def find_gazetteer(text: str, lang: str) -> list[Mention]:
+    """Countries, organisations and cities, as identifiers."""
+    return list(_gazetteer_mentions(text, lang))
+
+
+# The entity and attribution checks read the same sentences: each is read once.
+@lru_cache(maxsize=8192)
+def _gazetteer_mentions(text: str, lang: str) -> tuple[Mention, ...]:
+    if not langdata.prop(lang, "gazetteer"):
+        return ()
+    patterns, meaning = _gazetteer_index(lang)
+    starts = range(len(text)) if lang == "zh" else [m.start() for m in _WORD_START.finditer(text)]
+    found: list[Mention] = []
+    reached = 0
+    clitics = _clitics(lang)
+    for start in starts:
+        if start < reached:
+            continue
+        offsets = [len(p) for p in clitics if text.startswith(p, start)]
+        for offset in offsets:
+            position = start + offset
+            pattern = patterns.get(text[position : position + 1].casefold())
+            m = pattern.match(text, position) if pattern is not None else None
+            if m is None:
+                continue
+            if lang == "en" and not m.group(0)[0].isupper():
+                continue  # "turkey", "chad": names are capitalised in English
+            identifier, kind = meaning[int((m.lastgroup or "g0")[1:])]
+            found.append(Mention(m.start(), m.end(), m.group(0), identifier, kind))
+            reached = m.end()
+            break
+    return tuple(found)
+
+
+def related_organisations(a: str, b: str) -> bool:
+    key_a, key_b = a.partition(":")[2], b.partition(":")[2]
+    parents = _parents()
+    return parents.get(key_a) == key_b or parents.get(key_b) == key_a

@@ -1,0 +1,151 @@
+"""`fidelity align` for reading: each bead with its sentences, as text, Markdown or HTML.
+
+A bead pairs original sentences with the version sentences that render them; either side
+may be empty (an omitted or an added sentence). Sentences are numbered from 1 here, as in
+`fidelity check`'s reports; the JSON output stays the plain 0-based bead list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fidelity.model import Alignment, Document
+from fidelity.report import html as html_report
+from fidelity.report.locate import segment_label
+from fidelity.report.markdown import _cell, _code
+
+if TYPE_CHECKING:
+    from fidelity.api import AlignedDocuments
+
+OMITTED = "(omitted: no rendering in the version)"
+ADDED = "(added: nothing in the original says this)"
+
+
+def _sentences(doc: Document, ids: tuple[int, ...]) -> str:
+    return " ".join(" ".join(doc.segments[i].text.split()) for i in ids)
+
+
+def _similarity(bead: Alignment) -> str:
+    return "" if bead.similarity is None else f"{bead.similarity:.3f}"
+
+
+def _heading(aligned: AlignedDocuments) -> list[str]:
+    return [
+        f"original {aligned.original.name} [{aligned.original.lang}], "
+        f"{len(aligned.original.segments)} sentences",
+        f"version {aligned.version.name} [{aligned.version.lang}], "
+        f"{len(aligned.version.segments)} sentences",
+        f"mode {aligned.mode.mode} ({aligned.mode.reason}); model {aligned.model}",
+    ]
+
+
+def render_alignment_text(aligned: AlignedDocuments) -> str:
+    """One block per bead: `3 ↔ 3  0.912`, then the original and the version sentences."""
+    original, version = aligned.original, aligned.version
+    lines = [f"# {line}" for line in _heading(aligned)]
+    lines.append("# original ↔ version sentences, from 1 (JSON ids count from 0); similarity")
+    for bead in aligned.alignments:
+        label = (
+            f"{segment_label(original, bead.original_ids)} ↔ "
+            f"{segment_label(version, bead.version_ids)}"
+        )
+        similarity = _similarity(bead)
+        o_text = _sentences(original, bead.original_ids) if bead.original_ids else ADDED
+        v_text = _sentences(version, bead.version_ids) if bead.version_ids else OMITTED
+        lines += ["", f"{label}  {similarity}".rstrip(), f"  original  {o_text}",
+                  f"  version   {v_text}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_alignment_markdown(aligned: AlignedDocuments) -> str:
+    original, version = aligned.original, aligned.version
+    lines = ["# Sentence alignment", ""]
+    for side, doc in (("original", original), ("version", version)):
+        lines.append(f"- {side} {_code(doc.name)} \\[{_cell(doc.lang)}\\], "
+                     f"{len(doc.segments)} sentences")
+    lines.append(f"- mode {aligned.mode.mode} ({_cell(aligned.mode.reason)})")
+    lines += [
+        "",
+        f"| original | version | similarity | original [{_cell(original.lang)}] "
+        f"| version [{_cell(version.lang)}] |",
+        "| ---: | ---: | ---: | --- | --- |",
+    ]
+    for bead in aligned.alignments:
+        o_text = _cell(_sentences(original, bead.original_ids)) if bead.original_ids else ""
+        v_text = _cell(_sentences(version, bead.version_ids)) if bead.version_ids else ""
+        o_text = o_text or f"*{_cell(ADDED)}*"
+        v_text = v_text or f"*{_cell(OMITTED)}*"
+        lines.append(
+            f"| {_cell(segment_label(original, bead.original_ids))} "
+            f"| {_cell(segment_label(version, bead.version_ids))} | {_similarity(bead)} "
+            f"| {o_text} | {v_text} |"
+        )
+    lines += ["", f"Sentences from 1 (JSON ids count from 0). Model: {_code(aligned.model)}", ""]
+    return "\n".join(lines)
+
+
+def render_alignment_html(aligned: AlignedDocuments) -> str:
+    """The check report's side-by-side rows, without findings: one standalone file."""
+    original, version = aligned.original, aligned.version
+    e = html_report._e
+    o_attrs = html_report._lang_attrs(original.lang)
+    v_attrs = html_report._lang_attrs(version.lang)
+    rows = [
+        '<div class="pairs" role="table" aria-label="original and version, aligned">',
+        '<div class="row head" role="row"><div class="idx" role="columnheader">#</div>'
+        f'<div class="cell" role="columnheader">Original [{e(original.lang)}]</div>'
+        f'<div class="cell" role="columnheader">Version [{e(version.lang)}]</div></div>',
+    ]
+    for k, bead in enumerate(aligned.alignments):
+        classes = ["row"]
+        if not bead.version_ids:
+            classes.append("omitted")
+        if not bead.original_ids:
+            classes.append("added")
+        o_html = (
+            html_report._cell_html(original, html_report._runs(original, bead.original_ids), [])
+            if bead.original_ids
+            else f'<span class="none">{e(ADDED)}</span>'
+        )
+        v_html = (
+            html_report._cell_html(version, html_report._runs(version, bead.version_ids), [])
+            if bead.version_ids
+            else f'<span class="none">{e(OMITTED)}</span>'
+        )
+        rows.append(
+            f'<div class="{" ".join(classes)}" id="r{k + 1}" role="row">'
+            f'<div class="idx" role="cell">{html_report._label(bead, original, version)}</div>'
+            f'<div class="cell orig" role="cell"{o_attrs}>'
+            f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
+            f'<div class="cell ver" role="cell"{v_attrs}>'
+            f'<span class="lbl" lang="en" dir="ltr">version</span>{v_html}</div></div>'
+        )
+    rows.append("</div>")
+    title = f"fidelity align: {version.name} vs {original.name}"
+    heading = "".join(f"<p class=\"muted\">{e(line)}</p>" for line in _heading(aligned))
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{html_report._CSP}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="fidelity">',
+            f"<title>{e(title)}</title>",
+            f"<style>{html_report._CSS}</style>",
+            "</head>",
+            "<body>",
+            "<header><h1>Sentence alignment</h1>",
+            heading,
+            "</header>",
+            "<main>",
+            *rows,
+            "</main>",
+            '<footer>Sentences numbered from 1; the figure under the numbers is the '
+            "similarity of the pair.</footer>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
