@@ -83,6 +83,14 @@ class QEModel:
         return x
 
     def outputs(self, pairs: Sequence[tuple[str, str]]) -> list[QEOutputs]:
+        """One BLAS thread: on a shared machine OpenBLAS's spinning threads made a forward
+        pass up to 15 times slower, and batches by length keep one core busy anyway."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._outputs(pairs)
+
+    def _outputs(self, pairs: Sequence[tuple[str, str]]) -> list[QEOutputs]:
         inputs = self.encode(pairs)
         results: list[QEOutputs | None] = [None] * len(inputs)
         h = self.heads
