@@ -22,7 +22,14 @@ from fidelity.qe.training.data import (
     load_mlqe,
     load_mqm,
 )
-from fidelity.qe.training.synth import KINDS, Pair, Pools, both_directions, synthesise
+from fidelity.qe.training.synth import (
+    FAITHFUL_KINDS,
+    KINDS,
+    Pair,
+    Pools,
+    both_directions,
+    synthesise,
+)
 
 HEADER = "mt_system\tdoc_id\tseg_id\tannotator_id\tsource\ttarget\tstart_ids\tend_ids\terrors"
 
@@ -45,6 +52,7 @@ FAITHFUL = [
      "Das Unternehmen könnte bis März 1.200 Stellen streichen, heißt es."),
     ("Prices rose by 3 percent in 2023, the bank said in Frankfurt.",
      "Die Preise stiegen 2023 um 3 Prozent, sagte die Bank in Frankfurt."),
+    ("His father began the talks.", "Sein Vater begann die Gespräche."),
     ("He said: \"We will never give up this fight.\"",
      "Er sagte: \"Wir werden diesen Kampf nie aufgeben.\""),
 ]
@@ -289,6 +297,9 @@ def test_every_perturbation_changes_the_text_where_its_span_says(kind: str) -> N
                 continue
             made += 1
             assert (edit.src, edit.tgt) != (pair.src, pair.tgt)
+            if kind in FAITHFUL_KINDS:
+                assert not edit.tgt_spans and not edit.src_spans and edit.omission is None
+                continue
             side_before, side_after, spans = (
                 (pair.tgt, edit.tgt, [s[:2] for s in edit.tgt_spans])
                 if edit.tgt != pair.tgt
@@ -320,6 +331,9 @@ def test_synthesis_makes_both_directions_and_marks_every_example() -> None:
     assert {e.tgt_lang for e in examples} == {"en", "de"}
     for example in examples:
         _assert_valid(example)
+        if example.origin == "synth-benign":
+            assert not example.has_major and not example.tgt_spans
+            continue
         assert example.has_major
         assert example.tgt_spans or example.src_spans
 
@@ -384,3 +398,13 @@ def test_the_shipped_manifest_names_no_reported_file() -> None:
     for relative in named:
         files.path(relative)  # raises HeldOutError for a reported file
     assert set(manifest["synthetic"]["per_kind"]) <= set(KINDS)
+
+
+def test_only_flagged_source_words_without_a_counterpart_count_as_omitted() -> None:
+    from fidelity.qe.training.data import _omitted_tags
+
+    tokens = ["The", "big", "dog", "barks", "."]
+    tags = ["OK", "BAD", "BAD", "OK", "BAD"]
+    # "big" has no counterpart (left out); "dog" has one (mistranslated); "." is punctuation
+    assert _omitted_tags(tags, "0-0 2-1 3-2", tokens) == ["OK", "BAD", "OK", "OK", "OK"]
+    assert _omitted_tags(tags, None, tokens) == tags

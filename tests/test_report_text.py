@@ -262,8 +262,9 @@ def test_skipped_checks_and_suppressed_count_are_shown() -> None:
 
 
 def test_many_sentences_render_in_linear_form() -> None:
-    """200,000 sentences with --all: every pair shown, two lines each (no table layout)."""
-    count = 200_000
+    """50,000 sentences with --all: every pair shown, two lines each (no table layout;
+    bench/report_text.py times 200,000)."""
+    count = 50_000
     original = _document([f"Line {k}." for k in range(count)], "en", "o.txt")
     version = _document([f"Linea {k}." for k in range(count)], "es", "v.txt")
     alignments = tuple(Alignment((k,), (k,), 0.9) for k in range(count))
@@ -281,3 +282,17 @@ def test_many_sentences_render_in_linear_form() -> None:
     lines = buffer.getvalue().splitlines()
     assert sum(1 for line in lines if "↔" in line) == count
     assert sum(1 for line in lines if line.startswith("MAJOR number")) == count // 1000
+
+
+def test_bilingual_files_show_unit_ids() -> None:
+    from dataclasses import replace
+
+    def with_units(doc: Document) -> Document:
+        units = tuple(replace(s, unit_id=f"tu-{s.index + 7}") for s in doc.segments)
+        return replace(doc, segments=units)
+
+    output = _render(_report(original=with_units(ORIGINAL), version=with_units(VERSION)),
+                     show_all=True)
+    assert "positions: the bilingual file's unit ids" in output
+    assert re.search(r"original tu-8 +…?About ⟦4 200⟧", output.replace("\u00a0", " "))
+    assert "tu-9 ↔ —" in output and "4 units" in output

@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fidelity.model import Alignment, Document, Finding, Report, Severity, Span, VersionReport
+from fidelity.report.locate import segment_label
 
 LABEL_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -74,15 +75,16 @@ def render_text(
         Text.assemble(
             ("original ", "dim"),
             (original.name, "bold"),
-            (f" · {original.lang} · {_count(len(original.segments), 'sentence')}", "dim"),
+            (f" · {original.lang} · {_segments(original)}", "dim"),
         )
     )
-    writer.add(
-        Text(
-            "positions: s5 = 5th sentence of that text, counted from 1 (as `fidelity align`)",
-            style="dim",
-        )
+    units = any(s.unit_id for s in original.segments[:1])
+    legend = (
+        "positions: the bilingual file's unit ids"
+        if units
+        else "positions: s5 = 5th sentence of that text, counted from 1 (as `fidelity align`)"
     )
+    writer.add(Text(legend, style="dim"))
     if len(report.versions) > 1:
         writer.flush()
         console.print(_summary_table(report))
@@ -110,7 +112,7 @@ class _Writer:
         self.width = width
         self.plain = console.no_color or console.color_system is None
         self.colours = None if self.plain else _COLOR_SYSTEMS.get(console.color_system or "")
-        self.styles: dict[str, Style] = {}
+        self.codes: dict[str | Style, tuple[str, str]] = {}
         self.lines: list[Line] = []
 
     def add(self, line: Text | Line, fitted: bool = False) -> None:
@@ -136,12 +138,18 @@ class _Writer:
     def _render(self, line: Line) -> str:
         if self.colours is None:
             return "".join(text for text, _style in line)
-        rendered = []
-        for text, style in line:
-            if isinstance(style, str):
-                style = self.styles.get(style) or self.styles.setdefault(style, Style.parse(style))
-            rendered.append(style.render(text, color_system=self.colours) if style else text)
-        return "".join(rendered)
+        return "".join(self._wrap_in(style, text) for text, style in line)
+
+    def _wrap_in(self, style: str | Style | None, text: str) -> str:
+        """`text` between its style's escape codes, worked out once per style."""
+        if not style or not text:
+            return text
+        codes = self.codes.get(style)
+        if codes is None:
+            parsed = Style.parse(style) if isinstance(style, str) else style
+            prefix, _, suffix = parsed.render("\0", color_system=self.colours).partition("\0")
+            codes = self.codes[style] = (prefix, suffix)
+        return codes[0] + text + codes[1]
 
 
 def _crop(line: Line, width: int) -> Line:
@@ -183,7 +191,7 @@ def _render_version(
         Text.assemble(
             ("version ", "dim"),
             (doc.name, "bold"),
-            (f" · {doc.lang} · {_count(len(doc.segments), 'sentence')}", "dim"),
+            (f" · {doc.lang} · {_segments(doc)}", "dim"),
         ),
         characters="─",
     )
@@ -274,22 +282,22 @@ def _finding_block(
         _flat(first.message),
     )
     lines: list[Text | Line] = list(_wrap(header, width, indent=4))
-    for finding in group:
+    sides = [
+        (side, doc, span, finding.severity)
+        for finding in group
         for side, doc, span in (
             ("original", locator.original, finding.original_span),
             ("version", locator.version, finding.version_span),
-        ):
-            if span is not None:
-                lines.append(_side_line(side, doc, span, finding.severity, plain, width))
+        )
+        if span is not None
+    ]
+    positions = [doc.position(span) for _side, doc, span, _severity in sides]
+    column = max((len(p) for p in positions), default=0)
+    for (side, doc, span, severity), position in zip(sides, positions, strict=True):
+        label = f"{_GUTTER}{side:<{SIDE_WIDTH}}{position:<{max(4, column)}}  "
+        budget = max(10, width - _cells(label))
+        lines.append([(label, "dim"), *_snippet(doc, span, severity, plain, budget)])
     return lines
-
-
-def _side_line(
-    side: str, doc: _Indexed, span: Span, severity: Severity, plain: bool, width: int
-) -> Line:
-    label = f"{_GUTTER}{side:<{SIDE_WIDTH}}{doc.position(span):<5} "
-    budget = max(10, width - _cells(label))
-    return [(label, "dim"), *_snippet(doc, span, severity, plain, budget)]
 
 
 # --- snippets ------------------------------------------------------------------------------
@@ -403,21 +411,12 @@ class _Indexed:
         return min(segments[first].start, start), max(segments[last].end, end)
 
     def position(self, span: Span) -> str:
+        """`s3`, `s3-4`, or a bilingual file's unit id, as every report labels them."""
         first = self.segment_at(span.start)
         if first is None:
-            return "-"
-        last = self.segment_at(max(span.start, span.end - 1))
-        label = f"s{first + 1}" if last in (None, first) else f"s{first + 1}-{last + 1}"
-        unit = self.document.segments[first].unit_id
-        return f"{label} id {unit}" if unit else label
-
-
-def sentence_label(ids: Sequence[int]) -> str:
-    """Sentences as people count them, from 1: `s3`, `s3-4`, or `—` for none. Shared with
-    `fidelity align` so that both print the same positions."""
-    if not ids:
-        return "—"
-    return f"s{ids[0] + 1}" if len(ids) == 1 else f"s{ids[0] + 1}-{ids[-1] + 1}"
+            return "—"
+        last = self.segment_at(max(span.start, span.end - 1)) or first
+        return segment_label(self.document, tuple(range(first, max(first, last) + 1)))
 
 
 class _Locator:
@@ -457,10 +456,12 @@ def _pairs(version: VersionReport, locator: _Locator, width: int) -> Iterator[Li
     findings beside the version. Every line is built to fit the width."""
     per_bead = Counter(locator.bead(f) for f in version.findings)
     labels = [
-        f"{sentence_label(a.original_ids)} ↔ {sentence_label(a.version_ids)}"
+        f"{segment_label(locator.original.document, a.original_ids)} ↔ "
+        f"{segment_label(locator.version.document, a.version_ids)}"
         for a in version.alignments
     ]
-    label_width = max((len(label) for label in labels), default=0)  # all one-cell characters
+    cells = [_cells(label) for label in labels]
+    label_width = max(cells, default=0)
     gutter = len(_GUTTER) + label_width + 6
     budget = max(10, width - gutter)
     for k, alignment in enumerate(version.alignments):
@@ -468,7 +469,7 @@ def _pairs(version: VersionReport, locator: _Locator, width: int) -> Iterator[Li
         found = per_bead.get(k, 0)
         note = _count(found, "finding") if found else "ok"
         yield [
-            (f"{_GUTTER}{labels[k]:<{label_width}} {similarity:>4} ", "dim"),
+            (f"{_GUTTER}{labels[k]}{' ' * (label_width - cells[k])} {similarity:>4} ", "dim"),
             _pair_text(locator.original, alignment.original_ids, budget),
         ]
         yield [
@@ -606,6 +607,11 @@ def _wrap(text: Text, width: int, indent: int = 2) -> list[Text]:
             start += 1
         available = width - indent
     return lines
+
+
+def _segments(doc: Document) -> str:
+    noun = "unit" if doc.segments and doc.segments[0].unit_id else "sentence"
+    return _count(len(doc.segments), noun)
 
 
 def _count(n: int, noun: str) -> str:

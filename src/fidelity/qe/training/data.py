@@ -364,7 +364,9 @@ def _tag_spans(
     return spans
 
 
-_MLQE_MEMBERS = (".src", ".mt", ".pe", ".tags", ".source_tags", ".hter", ".df.short.tsv")
+_MLQE_MEMBERS = (
+    ".src", ".mt", ".pe", ".tags", ".source_tags", ".hter", ".src-mt.alignments", ".df.short.tsv"
+)
 
 
 def _read_tar(files: SourceFiles, relative: str) -> dict[str, str]:
@@ -384,6 +386,23 @@ def _read_tar(files: SourceFiles, relative: str) -> dict[str, str]:
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _omitted_tags(tags: list[str], alignment: str | None, tokens: list[str]) -> list[str]:
+    """BAD only for the source words a post-editor flagged that have no counterpart in the
+    machine translation at all (unaligned): those were left out, while a flagged word with a
+    counterpart was mistranslated, which the version's own tags already show."""
+    if alignment is None:
+        return tags
+    aligned = set()
+    for link in alignment.split():
+        left, _, _ = link.partition("-")
+        if left.isdigit():
+            aligned.add(int(left))
+    return [
+        "BAD" if tag == "BAD" and i not in aligned and any(c.isalnum() for c in tokens[i]) else "OK"
+        for i, tag in enumerate(tags[: len(tokens)])
+    ]
 
 
 @dataclass(frozen=True)
@@ -410,6 +429,7 @@ def load_mlqe(
     src_lines, mt_lines, pe_lines = (_lines(pe[f"{part}.{k}"]) for k in ("src", "mt", "pe"))
     tag_lines, src_tag_lines = _lines(pe[f"{part}.tags"]), _lines(pe[f"{part}.source_tags"])
     hters = _lines(pe[f"{part}.hter"])
+    alignments = _lines(pe.get(f"{part}.src-mt.alignments", ""))
     examples = []
     for i, (src_tok, mt_tok, pe_tok) in enumerate(zip(src_lines, mt_lines, pe_lines, strict=True)):
         src_tokens, mt_tokens, pe_tokens = src_tok.split(), mt_tok.split(), pe_tok.split()
@@ -431,11 +451,15 @@ def load_mlqe(
         severity = "major" if major else "minor"
         tags = tag_lines[i].split()
         word_tags = tags[1::2] if len(tags) == 2 * len(mt_tokens) + 1 else tags
-        gap_bad = len(tags) == 2 * len(mt_tokens) + 1 and "BAD" in tags[0::2]
-        src_bad = _tag_spans(src_tag_lines[i].split(), src_offsets, src_text)
+        src_bad = _tag_spans(
+            _omitted_tags(src_tag_lines[i].split(), alignments[i] if i < len(alignments) else None,
+                          src_tokens),
+            src_offsets,
+            src_text,
+        )
         tgt_bad = _tag_spans(word_tags, mt_offsets, mt_text)
         tgt_spans = [(s, e, severity, "mistranslation") for s, e in tgt_bad]
-        omission = severity if (gap_bad or src_bad) else None
+        omission = severity if src_bad else None
         group = group_of(src_text)
         examples.append(
             make_example(

@@ -166,7 +166,10 @@ def _one(edit_text: tuple[str, tuple[int, int]] | None, pair: Pair, severity: st
 # ---------------------------------------------------------------- perturbations
 
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?(?![\w])")
+# digits not glued to Latin letters or other digits (a CJK character next to them is fine)
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?(?![0-9A-Za-z])"
+)
 
 
 def perturb_number(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
@@ -296,6 +299,23 @@ def perturb_scope(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
     pairs = lexicon(pair.tgt_lang).get("scope", [])
     return _one(_swap_from_pairs(pair.tgt, pair.tgt_lang, pairs, rng, True), pair, "major",
                 "mistranslation")
+
+
+def perturb_gender(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
+    """A person's gender changed (he -> she, father -> mother)."""
+    pairs = lexicon(pair.tgt_lang).get("gender", [])
+    return _one(_swap_from_pairs(pair.tgt, pair.tgt_lang, pairs, rng, True), pair, "major",
+                "mistranslation")
+
+
+def benign_rewording(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
+    """A word replaced by an equivalent: the version changes, its meaning does not, so the
+    model learns that a different word is not by itself an error."""
+    pairs = lexicon(pair.tgt_lang).get("equivalents", [])
+    swapped = _swap_from_pairs(pair.tgt, pair.tgt_lang, pairs, rng, True)
+    if swapped is None or swapped[0] == pair.tgt:
+        return None
+    return Edit(pair.src, swapped[0])
 
 
 _QUOTES = re.compile(
@@ -470,9 +490,13 @@ KINDS: dict[str, Perturbation] = {
     "hedge_added": perturb_hedge_added,
     "quote": perturb_quote,
     "scope": perturb_scope,
+    "gender": perturb_gender,
     "clause_added": perturb_clause_added,
     "clause_dropped": perturb_clause_dropped,
+    "benign": benign_rewording,
 }
+# kinds whose result is still a faithful pair (no spans, no major error)
+FAITHFUL_KINDS = frozenset({"benign"})
 
 
 def synthesise(
