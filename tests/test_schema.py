@@ -14,6 +14,7 @@ import pytest
 import fidelity
 from fidelity.checks import REGISTRY
 from fidelity.model import Report, SkippedCheck
+from fidelity.qe import model_available
 from fidelity.report.json import report_schema, report_to_dict
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
@@ -101,7 +102,8 @@ def test_real_reports_validate(schema: dict, reports: dict[str, Report]) -> None
 
 def test_every_check_fires_in_the_validated_reports(reports: dict[str, Report]) -> None:
     fired = {f.check for r in reports.values() for v in r.versions for f in v.findings}
-    assert fired == set(REGISTRY)
+    # the learned check finds nothing in a checkout without the model's weights
+    assert fired == set(REGISTRY) - (set() if model_available() else {"learned"})
     units = reports["xliff"].versions[0].findings
     assert units and reports["xliff"].signature["split"] == "units"
 
