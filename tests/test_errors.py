@@ -169,3 +169,83 @@ def test_the_settings_file_used_is_named_in_the_signature(pair: tuple[str, str])
     Path("desk.toml").write_text('skip-checks = ["entity"]\n')
     result = runner.invoke(app, ["check", *pair, "-f", "json", "--config", "desk.toml"])
     assert "|settings-file:desk.toml|" in json.loads(result.stdout)["signature"]
+
+
+# ----------------------------------------------------------------------------- network
+
+
+def test_a_model_not_on_this_machine_is_refused_without_touching_the_network(
+    pair: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    for switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        monkeypatch.delenv(switch, raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(Path("hub-cache").resolve()))  # empty
+    attempts: list[object] = []
+
+    def connect(self, address):
+        attempts.append(address)
+        raise OSError("the network is not allowed in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: connect(None, a))
+    for command in (["check", *pair], ["align", *pair]):
+        result = runner.invoke(app, [*command, "--model", "some-org/some-model"])
+        assert result.exit_code == 2, result.output
+        line = _one_line(result.stderr)
+        assert "not found on this machine; pass --allow-network to download it" in line
+    assert attempts == []
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
+    assert os.environ["HF_DATASETS_OFFLINE"] == "1"
+
+
+# ----------------------------------------------------------------------------- damaged caches
+
+
+def _damage(path: Path, offset: int) -> None:
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(b"\xde\xad" * 4096)
+
+
+def test_a_damaged_embedding_cache_is_set_aside_and_rebuilt_with_one_warning(
+    pair: tuple[str, str], tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    env = {"FIDELITY_CACHE_DIR": str(cache)}
+    assert _fidelity("check", *pair, cwd=tmp_path, env=env).returncode == 0
+    database = cache / "embeddings.sqlite3"
+    _damage(database, 4096)  # past the header: "database disk image is malformed"
+    result = _fidelity("check", *pair, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    warning = _one_line(result.stderr)
+    assert warning.startswith("fidelity: warning: ") and "embedding cache was damaged" in warning
+    assert len(list(cache.glob("embeddings.sqlite3.corrupt-*"))) == 1
+    again = _fidelity("check", *pair, cwd=tmp_path, env=env)
+    assert again.returncode == 0 and again.stderr == b""  # rebuilt: nothing more to say
+
+    database.write_bytes(os.urandom(3000))  # not a database at all
+    result = _fidelity("check", *pair, cwd=tmp_path, env=env)
+    assert result.returncode == 0
+    assert "embedding cache was damaged" in _one_line(result.stderr)
+    assert len(list(cache.glob("embeddings.sqlite3.corrupt-*"))) == 2
+
+
+def test_a_truncated_language_model_copy_is_rebuilt(
+    pair: tuple[str, str], tmp_path: Path
+) -> None:
+    cache = tmp_path / "lang-cache"
+    env = {"FIDELITY_CACHE_DIR": str(cache)}
+    assert _fidelity("check", *pair, cwd=tmp_path, env=env).returncode == 0
+    (model,) = cache.glob("py3langid-*-model.npz")
+    size = model.stat().st_size
+    with open(model, "r+b") as handle:
+        handle.truncate(size // 3)
+    result = _fidelity("check", *pair, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "cached language model was damaged" in _one_line(result.stderr)
+    assert model.stat().st_size == size
+    _damage(model, size // 2)  # a bad CRC inside one array
+    result = _fidelity("check", *pair, cwd=tmp_path, env=env)
+    assert result.returncode == 0 and "rebuilt" in _one_line(result.stderr)

@@ -177,3 +177,47 @@ def test_align_shows_each_bead_with_its_sentences(tmp_path: Path) -> None:
     assert len(rows) == len(beads)
     assert "BORDEAUX, Aug 12" in rows[0].text_content()
     assert page.xpath('//div[contains(@class, "omitted")]')
+
+
+def test_a_huge_span_is_cut_to_fit_a_cell() -> None:
+    long = "word " * 12_000  # 60,000 characters: over a spreadsheet cell's 32,767
+    report = _one_finding_report("omitted", long.strip(), "short")
+    row = _rows(render_csv(report))[0]
+    assert len(row["original_text"]) < 32_767 and row["original_text"].endswith("…⟧")
+    assert row["original_end"] == str(len(long.strip()))  # the offsets keep the whole span
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))["findings"]
+    assert len(sheet.cell(2, COLUMNS.index("original_text") + 1).value) < 32_767
+
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="fr" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/>
+<body>
+ <tu tuid="fire-1"><tuv xml:lang="fr"><seg>Le préfet a déclaré que l'incendie pourrait reprendre dans la nuit.</seg></tuv><tuv xml:lang="en"><seg>The prefect said the fire will flare up again overnight.</seg></tuv></tu>
+ <tu tuid="fire-2"><tuv xml:lang="fr"><seg>Trois cents pompiers sont mobilisés.</seg></tuv><tuv xml:lang="en"><seg>Three hundred firefighters have been deployed.</seg></tuv></tu>
+</body></tmx>
+"""
+PO = """msgid ""
+msgstr ""
+"Language: en\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgctxt "lead"
+msgid "Le préfet a déclaré que l'incendie pourrait reprendre dans la nuit."
+msgstr "The prefect said the fire will flare up again overnight."
+
+msgid "Trois cents pompiers sont mobilisés."
+msgstr "Three hundred firefighters have been deployed."
+"""
+
+
+@pytest.mark.parametrize(("name", "content", "unit"), [("job.tmx", TMX, "fire-1"),
+                                                        ("job.po", PO, "lead|")])
+def test_tmx_and_po_rows_carry_unit_ids(tmp_path: Path, name: str, content: str,
+                                        unit: str) -> None:
+    job = tmp_path / name
+    job.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(job), "--lang-original", "fr", "--format", "csv"])
+    rows = _rows(result.stdout)
+    modality = next(r for r in rows if r["check"] == "modality")
+    assert modality["original_segments"].startswith(unit)
+    assert modality["version_segments"] == modality["original_segments"]

@@ -380,3 +380,22 @@ def test_corrupt_docx(tmp_path: Path) -> None:
     blank = _docx(tmp_path / "blank.docx", "<w:p/><w:p><w:r><w:t> </w:t></w:r></w:p>")
     with pytest.raises(FidelityInputError, match="no text"):
         read_docx(blank)
+
+
+def test_bilingual_units_over_the_limits_are_refused(tmp_path: Path, monkeypatch) -> None:
+    path = _write(tmp_path, "messages.po", PO)
+    monkeypatch.setenv("FIDELITY_MAX_SEGMENT_CHARS", "30")
+    with pytest.raises(FidelityInputError, match="longer than 30 characters"):
+        read_bilingual(path)
+    monkeypatch.delenv("FIDELITY_MAX_SEGMENT_CHARS")
+    monkeypatch.setenv("FIDELITY_MAX_SEGMENTS", "3")
+    with pytest.raises(FidelityInputError, match="more than 3 segments"):
+        read_bilingual(path)
+
+
+def test_docx_parts_are_read_inflated_only_up_to_the_limit(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FIDELITY_MAX_XML_BYTES", "2000")
+    big = _docx(tmp_path / "big.docx", "<w:p><w:r><w:t>Prices rose.</w:t></w:r></w:p>" * 100)
+    with pytest.raises(FidelityInputError, match=r"word/document\.xml is larger than"):
+        read_docx(big)
+    assert read_docx(_docx(tmp_path / "small.docx", "<w:p><w:r><w:t>Ok.</w:t></w:r></w:p>"))

@@ -408,3 +408,16 @@ def test_only_flagged_source_words_without_a_counterpart_count_as_omitted() -> N
     # "big" has no counterpart (left out); "dog" has one (mistranslated); "." is punctuation
     assert _omitted_tags(tags, "0-0 2-1 3-2", tokens) == ["OK", "BAD", "OK", "OK", "OK"]
     assert _omitted_tags(tags, None, tokens) == tags
+
+
+def test_errors_made_from_pairs_with_a_segment_label_only_keep_that_limit() -> None:
+    from fidelity.qe.training.data import make_example
+
+    not_critical = [
+        make_example(id=str(i), origin="ced", src=s, tgt=t, src_lang="en", tgt_lang="de",
+                     group=str(i), has_major=False, spans_complete=False)
+        for i, (s, t) in enumerate(FAITHFUL)
+    ]
+    examples = synthesise(both_directions(not_critical), {"number": 3, "negation": 3}, seed=2)
+    assert examples and not any(e.spans_complete for e in examples)
+    assert all(e.has_major for e in examples)

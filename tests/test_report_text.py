@@ -257,7 +257,7 @@ def test_skipped_checks_and_suppressed_count_are_shown() -> None:
         suppressed=FINDINGS[:2],
     )
     output = _render(replace(report, versions=(version,)))
-    assert "not checked: modality (no hedge list for uk→en)" in output
+    assert "modality not checked: no hedge list for uk→en" in output
     assert "2 findings accepted in the baseline, not shown" in output
 
 
@@ -296,3 +296,17 @@ def test_bilingual_files_show_unit_ids() -> None:
     assert "positions: the bilingual file's unit ids" in output
     assert re.search(r"original tu-8 +…?About ⟦4 200⟧", output.replace("\u00a0", " "))
     assert "tu-9 ↔ —" in output and "4 units" in output
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_wide_characters_fit_the_width(width: int) -> None:
+    sentence = "国家统计局新闻发言人在当天举行的新闻发布会上表示" * 3 + "增长3.2%，" + "社会消费品零售总额" * 4
+    original = _document(["北京10月18日电 " + sentence], "zh", "o.zh.txt")
+    version = _document(["Sales grew 2.3 percent, the data showed."], "en", "v.txt")
+    finding = _finding("number", Severity.CRITICAL, "3.2 became 2.3", _span(original, "3.2"),
+                       _span(version, "2.3"))
+    report = _report((finding,), original, version, (Alignment((0,), (0,), 0.9),))
+    lines = _render(report, width=width, show_all=True).splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    snippet = next(line for line in lines if "⟦3.2⟧" in line)
+    assert cell_len(snippet) >= width - 3, "a text without spaces is cut where the room ends"

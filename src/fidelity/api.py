@@ -96,7 +96,9 @@ def load_document(
     else:
         code, detected = detect_language(loaded.text, loaded.source_path), True
     segments = (
-        segment_lines(loaded.text) if split == "lines" else segment_sentences(loaded.text, code)
+        segment_lines(loaded.text, loaded.source_path)
+        if split == "lines"
+        else segment_sentences(loaded.text, code, loaded.source_path)
     )
     if not segments:
         raise FidelityInputError("contains no sentences", loaded.source_path)
@@ -161,6 +163,7 @@ def check(
     settings: dict[str, object] | None = None,
     reference: Source | None = None,
     settings_label: str = "none",
+    allow_network: bool = False,
     baseline: Baseline | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare each version with the original and report where its meaning drifted.
@@ -172,7 +175,8 @@ def check(
     `baseline` (a `Baseline` or the path of a baseline file) accepted move to `suppressed`,
     out of the score and the verdict.
     `settings_label` names the settings file the values came from (`Settings.label`), for
-    the signature."""
+    the signature. `allow_network` lets a sentence-transformers model that is not on this
+    machine be downloaded (documents given as `Url` carry their own consent)."""
     say = progress or (lambda _message: None)
     if mode not in MODES:
         raise FidelityInputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -217,7 +221,9 @@ def check(
     checks_ran: list[str] = []
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
-        encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
+        encoder, calibration = _encoder_and_calibration(
+            original_doc, version_doc, model, cache, allow_network
+        )
         o_vectors, v_vectors = _embed(encoder, original_doc, version_doc)
         say(f"aligning {version_doc.name}")
         if paired is not None and not realign:
@@ -329,6 +335,7 @@ def align_documents(
     lang_original: str | None = None,
     lang_version: str | None = None,
     cache: bool = True,
+    allow_network: bool = False,
 ) -> AlignedDocuments:
     """Sentence alignment alone, as `fidelity align` prints it."""
     if mode not in MODES:
@@ -336,7 +343,9 @@ def align_documents(
     original_doc = load_document(original, lang_original, split, "<original>")
     version_doc = load_document(version, lang_version, split, "<version>")
     _refuse_duplicates(original_doc, [version_doc])
-    encoder, calibration = _encoder_and_calibration(original_doc, version_doc, model, cache)
+    encoder, calibration = _encoder_and_calibration(
+        original_doc, version_doc, model, cache, allow_network
+    )
     o_vectors, v_vectors = _embed(encoder, original_doc, version_doc)
     alignments, choice = _align(original_doc, version_doc, o_vectors, v_vectors, calibration, mode)
     return AlignedDocuments(original_doc, version_doc, tuple(alignments), choice, encoder.name)
@@ -361,10 +370,11 @@ def _align(
 
 
 def _encoder_and_calibration(
-    original: Document, version: Document, model: str | None, cache: bool
+    original: Document, version: Document, model: str | None, cache: bool,
+    allow_network: bool = False,
 ) -> tuple[Encoder, Calibration]:
     name = choose_model({original.name: original.lang, version.name: version.lang}, model)
-    encoder = get_encoder(name, cache=cache)
+    encoder = get_encoder(name, cache=cache, allow_network=allow_network)
     return encoder, load_calibration(encoder)
 
 

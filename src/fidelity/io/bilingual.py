@@ -25,8 +25,9 @@ from lxml import etree
 from fidelity.errors import FidelityInputError
 from fidelity.io.load import read_file_bytes
 from fidelity.lang import normalise_code
-from fidelity.limits import MAX_BYTES, Limit
+from fidelity.limits import MAX_BYTES, MAX_SEGMENT_CHARS, Limit
 from fidelity.model import Alignment, Document, Segment
+from fidelity.segment import check_document_length, check_segment_count
 
 BILINGUAL_SUFFIXES = frozenset({".xlf", ".xliff", ".tmx", ".po"})
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -345,6 +346,7 @@ def _finish(
 ) -> BilingualFile:
     if not units:
         raise FidelityInputError("contains no translation units with source text", name)
+    _refuse_oversized(units, name)
     return BilingualFile(
         path=name,
         format=kind,
@@ -353,6 +355,22 @@ def _finish(
         units=units,
         skipped=skipped,
     )
+
+
+def _refuse_oversized(units: list[Unit], name: str) -> None:
+    """A unit is one segment, already paired, so it cannot be cut like a long sentence:
+    a unit past the segment length limit (or a file past the segment count) is refused."""
+    check_segment_count(len(units), name)
+    check_document_length(sum(len(u.source) for u in units), f"{name} (source)")
+    check_document_length(sum(len(u.target or "") for u in units), f"{name} (target)")
+    most = int(MAX_SEGMENT_CHARS.value())
+    for unit in units:
+        if max(len(unit.source), len(unit.target or "")) > most:
+            raise FidelityInputError(
+                f"unit {unit.id[:40]} is longer than {most:,} characters "
+                f"(set {MAX_SEGMENT_CHARS.variable} to raise the limit)",
+                name,
+            )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -56,18 +56,11 @@ def _gazetteer(lang: str) -> tuple[tuple[str, str, str], ...]:
     entries: list[tuple[str, str, str]] = []
     for table, kind in (("organisations", "org"), ("cities", "city")):
         for key, names in langdata.table(lang, table).items():
-            for name in names:
-                entries.append((name, f"{kind}:{key}", kind))
-    try:
-        from babel import Locale
-
-        territories = Locale.parse(lang).territories
-    except Exception:  # an unknown locale: organisations and cities only
-        territories = {}
-    skip = {"EU", "EZ", "UN", "QO", "XA", "XB", "AQ"}
-    for code, name in territories.items():
-        if len(code) == 2 and code.isalpha() and code not in skip:
-            entries += [(n, f"country:{code}", "country") for n in _clean_names(name)]
+            entries += [(name, f"{kind}:{key}", kind) for name in names]
+    countries = _cldr_countries(lang)
+    entries += [(name, f"city:{zone}", "city") for zone, name in _cldr_cities(lang)
+                if name not in countries]
+    entries += [(name, f"country:{code}", "country") for name, code in countries.items()]
     for table in ("countries", "demonyms"):
         for code, names in langdata.table(lang, table).items():
             entries += [(n, f"country:{code}", "country") for n in names]
@@ -83,9 +76,61 @@ def _gazetteer(lang: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(unique)
 
 
-def _word_pattern(word: str, lang: str, single: bool) -> str:
-    """A name word in any inflection: a stem and a short ending."""
+# CLDR regions that are no country (European Union, Eurozone, United Nations, ...).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "AQ"})
+
+
+def _cldr_countries(lang: str) -> dict[str, str]:
+    """Country names in the language (CLDR, via Babel): name -> ISO code."""
+    try:
+        from babel import Locale
+
+        territories = Locale.parse(lang).territories
+    except Exception:  # an unknown locale: no countries
+        return {}
+    return {n: code for code, name in territories.items()
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+            for n in _clean_names(name)}
+
+
+# Time zones whose exemplar city is not a city anyone reports from, or an everyday word.
+_NOT_CITIES = ("Antarctica/", "Arctic/", "Etc/", "Indian/Christmas", "Pacific/Easter")
+
+
+def _cldr_cities(lang: str) -> list[tuple[str, str]]:
+    """(time zone, city name) for CLDR's exemplar cities in the language (via Babel): the
+    one multilingual list of cities a library ships, so that "Moscou", "Москва" and
+    "Moscow" are one city. Sub-zones (America/Indiana/Knox) are left out."""
+    try:
+        from babel import Locale
+        from babel.core import get_global
+        from babel.dates import get_timezone_location
+
+        locale = Locale.parse(lang)
+        zones = get_global("zone_territories")
+    except Exception:  # an unknown locale: no cities
+        return []
+    cities = []
+    for zone in zones:
+        if zone.count("/") != 1 or zone.startswith(_NOT_CITIES):
+            continue
+        try:
+            name = get_timezone_location(zone, locale=locale, return_city=True)
+        except Exception:  # a zone the installed tz database lacks
+            continue
+        if name and len(name) > 1:
+            cities.append((zone, name))
+    return cities
+
+
+def _word_pattern(word: str, lang: str, single: bool, city: bool = False) -> str:
+    """A name word in any inflection: a stem and a short ending. A city's stem keeps all but
+    its last letter: among CLDR's hundreds of cities a looser stem meets everyday words and
+    given names ("Мариго" would read "Мария")."""
     inflecting = bool(langdata.prop(lang, "inflecting"))
+    if city and word.isalpha() and not word.isupper():
+        stem = word[:-1] if len(word) >= 5 else word
+        return re.escape(stem) + r"\w{0,3}"
     if word.isupper() or not word.isalpha() or len(word) < 4:
         return re.escape(word) + (r"\w{0,3}" if inflecting and len(word) >= 3
                                   and not word.isupper() else "")
@@ -120,7 +165,8 @@ def _gazetteer_index(lang: str) -> tuple[dict[str, re.Pattern[str]], list[tuple[
             source = source.replace(r"\ ", r"\s+") + "(?:ي|ية|يين|يون|يا)?"
         else:
             words = re.split(r"\s+", name)
-            source = r"[\s\-]+".join(_word_pattern(w, lang, len(words) == 1) for w in words)
+            source = r"[\s\-]+".join(_word_pattern(w, lang, len(words) == 1, kind == "city")
+                                   for w in words)
         if acronym:
             source = f"(?-i:{source})"
         key = name.removeprefix("ال")[:1].casefold()

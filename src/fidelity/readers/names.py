@@ -170,8 +170,6 @@ def find_names(
     return names
 
 
-# A name part this long is looked for inside compound words too.
-MIN_COMPOUND_PART = 5
 # Words at least this common (Zipf) are everyday words: "Free", "Europe", "Middle".
 EVERYDAY_WORD_ZIPF = 5.0
 # A sentence's first word rarer than this (Zipf scale, wordfreq's small list) may be a name.
@@ -294,11 +292,6 @@ def name_found(name: str, text: str, lang: str) -> bool:
             return True
         if any(target.startswith(t[: max(4, len(t) - 2)]) and len(target) - len(t) <= 4
                for t in normalised if len(t) >= 4):
-            return True
-        # Inside a compound: "Rothorn" in "ZinalRothorn", "Brenta" in "BrentaDolomiten".
-        if len(target) >= MIN_COMPOUND_PART and any(
-            target in t for t in normalised if len(t) > len(target)
-        ):
             return True
     return False
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from fidelity.model import Alignment, Document
 from fidelity.report import html as html_report
-from fidelity.report.locate import segment_label
+from fidelity.report.locate import SegmentIndex
 from fidelity.report.markdown import _cell, _code
 
 if TYPE_CHECKING:
@@ -42,13 +42,11 @@ def _heading(aligned: AlignedDocuments) -> list[str]:
 def render_alignment_text(aligned: AlignedDocuments) -> str:
     """One block per bead: `3 ↔ 3  0.912`, then the original and the version sentences."""
     original, version = aligned.original, aligned.version
+    o_index, v_index = SegmentIndex(original), SegmentIndex(version)
     lines = [f"# {line}" for line in _heading(aligned)]
     lines.append("# original ↔ version sentences, from 1 (JSON ids count from 0); similarity")
     for bead in aligned.alignments:
-        label = (
-            f"{segment_label(original, bead.original_ids)} ↔ "
-            f"{segment_label(version, bead.version_ids)}"
-        )
+        label = f"{o_index.label(bead.original_ids)} ↔ {v_index.label(bead.version_ids)}"
         similarity = _similarity(bead)
         o_text = _sentences(original, bead.original_ids) if bead.original_ids else ADDED
         v_text = _sentences(version, bead.version_ids) if bead.version_ids else OMITTED
@@ -59,6 +57,7 @@ def render_alignment_text(aligned: AlignedDocuments) -> str:
 
 def render_alignment_markdown(aligned: AlignedDocuments) -> str:
     original, version = aligned.original, aligned.version
+    o_index, v_index = SegmentIndex(original), SegmentIndex(version)
     lines = ["# Sentence alignment", ""]
     for side, doc in (("original", original), ("version", version)):
         lines.append(f"- {side} {_code(doc.name)} \\[{_cell(doc.lang)}\\], "
@@ -76,8 +75,8 @@ def render_alignment_markdown(aligned: AlignedDocuments) -> str:
         o_text = o_text or f"*{_cell(ADDED)}*"
         v_text = v_text or f"*{_cell(OMITTED)}*"
         lines.append(
-            f"| {_cell(segment_label(original, bead.original_ids))} "
-            f"| {_cell(segment_label(version, bead.version_ids))} | {_similarity(bead)} "
+            f"| {_cell(o_index.label(bead.original_ids))} "
+            f"| {_cell(v_index.label(bead.version_ids))} | {_similarity(bead)} "
             f"| {o_text} | {v_text} |"
         )
     lines += ["", f"Sentences from 1 (JSON ids count from 0). Model: {_code(aligned.model)}", ""]
@@ -87,6 +86,7 @@ def render_alignment_markdown(aligned: AlignedDocuments) -> str:
 def render_alignment_html(aligned: AlignedDocuments) -> str:
     """The check report's side-by-side rows, without findings: one standalone file."""
     original, version = aligned.original, aligned.version
+    o_index, v_index = SegmentIndex(original), SegmentIndex(version)
     e = html_report._e
     o_attrs = html_report._lang_attrs(original.lang)
     v_attrs = html_report._lang_attrs(version.lang)
@@ -114,7 +114,7 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
         )
         rows.append(
             f'<div class="{" ".join(classes)}" id="r{k + 1}" role="row">'
-            f'<div class="idx" role="cell">{html_report._label(bead, original, version)}</div>'
+            f'<div class="idx" role="cell">{html_report._label(bead, o_index, v_index)}</div>'
             f'<div class="cell orig" role="cell"{o_attrs}>'
             f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
             f'<div class="cell ver" role="cell"{v_attrs}>'

@@ -19,7 +19,7 @@ from html import escape
 
 from fidelity.baseline import BASELINE_NAME, baseline_line
 from fidelity.model import Alignment, Document, Finding, Report, Severity, Span, VersionReport
-from fidelity.report.locate import finding_where, segment_label
+from fidelity.report.locate import SegmentIndex, finding_where
 
 RTL_LANGUAGES = frozenset(
     {"ar", "he", "iw", "fa", "ur", "ps", "yi", "ji", "sd", "ug", "dv", "ckb", "syr"}
@@ -266,6 +266,8 @@ def _version_section(
     alignments = list(version.alignments)
     o_runs = [_runs(original, a.original_ids) for a in alignments]
     v_runs = [_runs(doc, a.version_ids) for a in alignments]
+    o_rows = _Rows(original, [a.original_ids for a in alignments])
+    v_rows = _Rows(doc, [a.version_ids for a in alignments])
 
     # Which row each finding belongs to, and where each of its spans is highlighted.
     o_marks: list[list[_Mark]] = [[] for _ in alignments]
@@ -273,7 +275,7 @@ def _version_section(
     owner: dict[int, int | None] = {}
     for f_index, finding in enumerate(version.findings):
         number = numbers[(v_index, f_index)]
-        row = _owner_row(finding, alignments, o_runs, v_runs)
+        row = _owner_row(finding, alignments, o_rows, v_rows, o_runs, v_runs)
         owner[number] = row
         if finding.version_span is not None and row is not None:
             _add_mark(v_marks[row], v_runs[row], finding.version_span, number, finding)
@@ -281,7 +283,11 @@ def _version_section(
             o_row = row
             if o_row is None or not _inside(finding.original_span, o_runs[o_row]):
                 o_row = next(
-                    (k for k, runs in enumerate(o_runs) if _inside(finding.original_span, runs)),
+                    (
+                        k
+                        for k in o_rows.touched(finding.original_span)
+                        if _inside(finding.original_span, o_runs[k])
+                    ),
                     None,
                 )
             if o_row is not None:
@@ -329,7 +335,7 @@ def _version_section(
             v_html = '<span class="none">omitted: no rendering in the version</span>'
         out.append(
             f'<div class="{" ".join(classes)}" id="{vid}-r{k + 1}" role="row">'
-            f'<div class="idx" role="cell">{_label(alignment, original, doc)}</div>'
+            f'<div class="idx" role="cell">{_label(alignment, o_rows.index, v_rows.index)}</div>'
             f'<div class="cell orig" role="cell"{o_attrs}>'
             f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
             f'<div class="cell ver" role="cell"{v_attrs}>'
@@ -345,7 +351,12 @@ def _version_section(
             number = numbers[(v_index, f_index)]
             out.append(
                 _finding_item(
-                    finding, number, owner.get(number), vid, (original, doc), (o_attrs, v_attrs)
+                    finding,
+                    number,
+                    owner.get(number),
+                    vid,
+                    (o_rows.index, v_rows.index),
+                    (o_attrs, v_attrs),
                 )
             )
         out.append("</ol>")
@@ -371,7 +382,7 @@ def _finding_item(
     number: int,
     row: int | None,
     vid: str,
-    docs: tuple[Document, Document],
+    docs: tuple[SegmentIndex, SegmentIndex],
     attrs: tuple[str, str],
 ) -> str:
     sev = finding.severity.label
@@ -407,14 +418,13 @@ def _dismiss(finding: Finding) -> str:
     )
 
 
-def _excerpt(doc: Document, span: Span | None, sev: str, missing: str) -> str:
+def _excerpt(index: SegmentIndex, span: Span | None, sev: str, missing: str) -> str:
     """The span in bold with up to CONTEXT characters of its sentence either side."""
     if span is None:
         return f'<span class="none">{_e(missing)}</span>'
+    doc = index.document
     start, end = max(0, span.start), min(len(doc.text), span.end)
-    touched = [s for s in doc.segments if s.start < end and start < s.end]
-    lo = min((s.start for s in touched), default=start)
-    hi = max((s.end for s in touched), default=end)
+    lo, hi = index.bounds(span)
     left = doc.text[max(lo, start - CONTEXT) : start]
     right = doc.text[end : min(hi, end + CONTEXT)]
     if start - CONTEXT > lo:
@@ -456,21 +466,38 @@ def _overlap(span: Span, runs: list[tuple[int, int]]) -> int:
     return max((min(end, span.end) - max(start, span.start) for start, end in runs), default=0)
 
 
+class _Rows:
+    """Which row (alignment bead) holds each segment of one side, to place a finding on its
+    row without scanning every row."""
+
+    def __init__(self, document: Document, ids_per_row: list[tuple[int, ...]]) -> None:
+        self.index = SegmentIndex(document)
+        self.row_of = {i: k for k, ids in enumerate(ids_per_row) for i in ids}
+
+    def touched(self, span: Span) -> list[int]:
+        """The rows holding a segment the span touches, in row order."""
+        rows = {self.row_of[i] for i in self.index.segments_of(span) if i in self.row_of}
+        return sorted(rows)
+
+
 def _owner_row(
     finding: Finding,
     alignments: list[Alignment],
+    o_rows: _Rows,
+    v_rows: _Rows,
     o_runs: list[list[tuple[int, int]]],
     v_runs: list[list[tuple[int, int]]],
 ) -> int | None:
     """The row a finding is about: where its version span is, else its original span
     (preferring the row that marks that original sentence as omitted)."""
     if finding.version_span is not None:
-        return _best_row(finding.version_span, v_runs, range(len(alignments)))
+        return _best_row(finding.version_span, v_runs, v_rows.touched(finding.version_span))
     if finding.original_span is not None:
-        omitted = [k for k, a in enumerate(alignments) if not a.version_ids]
+        candidates = o_rows.touched(finding.original_span)
+        omitted = [k for k in candidates if not alignments[k].version_ids]
         row = _best_row(finding.original_span, o_runs, omitted)
         if row is None:
-            row = _best_row(finding.original_span, o_runs, range(len(alignments)))
+            row = _best_row(finding.original_span, o_runs, candidates)
         return row
     return None
 
@@ -557,7 +584,7 @@ def _open(mark: _Mark) -> str:
     )
 
 
-def _label(alignment: Alignment, original: Document, version: Document) -> str:
+def _label(alignment: Alignment, original: SegmentIndex, version: SegmentIndex) -> str:
     """Sentence numbers from 1, or a bilingual file's unit ids."""
     similarity = (
         f'<br><span title="similarity">{alignment.similarity:.2f}</span>'
@@ -565,8 +592,8 @@ def _label(alignment: Alignment, original: Document, version: Document) -> str:
         else ""
     )
     return (
-        f'<span class="ids">{_e(segment_label(original, alignment.original_ids))}</span> ↔ '
-        f'<span class="ids">{_e(segment_label(version, alignment.version_ids))}</span>'
+        f'<span class="ids">{_e(original.label(alignment.original_ids))}</span> ↔ '
+        f'<span class="ids">{_e(version.label(alignment.version_ids))}</span>'
         f"{similarity}"
     )
 

@@ -32,7 +32,7 @@ from fidelity.model import (
     Span,
     VersionReport,
 )
-from fidelity.report.locate import segments_of, unit_ids
+from fidelity.report.locate import SegmentIndex
 
 SCHEMA_VERSION = 2
 
@@ -58,20 +58,23 @@ def _document(doc: Document) -> dict[str, Any]:
     }
 
 
-def finding_to_dict(finding: Finding, original: Document, version: Document) -> dict[str, Any]:
+def finding_to_dict(
+    finding: Finding, original: SegmentIndex, version: SegmentIndex
+) -> dict[str, Any]:
     """A finding with where it is: segment indices and, for bilingual files, unit ids."""
-    o_ids = segments_of(original, finding.original_span)
-    v_ids = segments_of(version, finding.version_span)
+    o_ids = original.segments_of(finding.original_span)
+    v_ids = version.segments_of(finding.version_span)
     return {
         **finding.to_dict(),
         "original_segments": list(o_ids),
         "version_segments": list(v_ids),
-        "original_units": list(unit_ids(original, o_ids)),
-        "version_units": list(unit_ids(version, v_ids)),
+        "original_units": list(original.unit_ids(o_ids)),
+        "version_units": list(version.unit_ids(v_ids)),
     }
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
+    original = SegmentIndex(report.original)
     return {
         "schema_version": SCHEMA_VERSION,
         "signature": str(report.signature),
@@ -81,33 +84,31 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "fail_on": report.fail_on.label if report.fail_on else "never",
         },
         "original": _document(report.original),
-        "versions": [
-            {
-                **_document(v.document),
-                "mode": v.mode,
-                "mode_reason": v.mode_reason,
-                "model": v.model,
-                "score": v.score,
-                "worst": v.worst.label if v.worst else None,
-                "alignments": [
-                    [
-                        list(a.original_ids),
-                        list(a.version_ids),
-                        None if a.similarity is None else round(a.similarity, 4),
-                    ]
-                    for a in v.alignments
-                ],
-                "findings": [finding_to_dict(f, report.original, v.document) for f in v.findings],
-                "metrics": v.metrics,
-                "skipped_checks": [
-                    {"check": s.check, "reason": s.reason} for s in v.skipped_checks
-                ],
-                "suppressed": [
-                    finding_to_dict(f, report.original, v.document) for f in v.suppressed
-                ],
-            }
-            for v in report.versions
+        "versions": [_version(v, original) for v in report.versions],
+    }
+
+
+def _version(v: VersionReport, original: SegmentIndex) -> dict[str, Any]:
+    index = SegmentIndex(v.document)
+    return {
+        **_document(v.document),
+        "mode": v.mode,
+        "mode_reason": v.mode_reason,
+        "model": v.model,
+        "score": v.score,
+        "worst": v.worst.label if v.worst else None,
+        "alignments": [
+            [
+                list(a.original_ids),
+                list(a.version_ids),
+                None if a.similarity is None else round(a.similarity, 4),
+            ]
+            for a in v.alignments
         ],
+        "findings": [finding_to_dict(f, original, index) for f in v.findings],
+        "metrics": v.metrics,
+        "skipped_checks": [{"check": s.check, "reason": s.reason} for s in v.skipped_checks],
+        "suppressed": [finding_to_dict(f, original, index) for f in v.suppressed],
     }
 
 

@@ -1,8 +1,11 @@
 """Where a finding or a bead is, as readers name it: sentence numbers or a file's unit ids.
 
-Every renderer labels positions through these two functions, so a report of an XLIFF file
-says `tu-17` wherever a report of plain text says `s17`. Human-facing labels count sentences
-from 1; the JSON report keeps 0-based indices (with the unit ids beside them).
+Every renderer labels positions through `segment_label` (and finds the segments of a span
+through a `SegmentIndex`), so a report of an XLIFF file says
+`tu-17` wherever a report of plain text says `s17`. Human-facing labels count sentences
+from 1; the JSON report keeps 0-based indices (with the unit ids beside them). An index is
+built once per document and answers each span in logarithmic time, so a report of a
+100,000-sentence document renders in linear time.
 """
 
 from __future__ import annotations
@@ -12,23 +15,46 @@ from bisect import bisect_right
 from fidelity.model import Document, Finding, Span
 
 
-def segments_of(doc: Document, span: Span | None) -> tuple[int, ...]:
-    """Indices of the segments a span touches (an empty span: the segment it sits in)."""
-    if span is None or not doc.segments:
-        return ()
-    starts = [s.start for s in doc.segments]
-    first = max(0, bisect_right(starts, span.start) - 1)
-    found = []
-    for segment in doc.segments[first:]:
-        if segment.start >= max(span.end, span.start + 1):
-            break
-        if segment.end > span.start or (span.start == span.end == segment.end):
-            found.append(segment.index)
-    return tuple(found)
+class SegmentIndex:
+    """A document's segment starts, to find the segments of a span by bisection."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.starts = [s.start for s in document.segments]
+
+    def segments_of(self, span: Span | None) -> tuple[int, ...]:
+        """Indices of the segments a span touches (an empty span: the segment it sits in)."""
+        segments = self.document.segments
+        if span is None or not segments:
+            return ()
+        found = []
+        for k in range(max(0, bisect_right(self.starts, span.start) - 1), len(segments)):
+            segment = segments[k]
+            if segment.start >= max(span.end, span.start + 1):
+                break
+            if segment.end > span.start or span.start == span.end == segment.end:
+                found.append(segment.index)
+        return tuple(found)
+
+    def bounds(self, span: Span) -> tuple[int, int]:
+        """From the start of the span's first segment to the end of its last (the span's own
+        bounds where it touches none)."""
+        ids = self.segments_of(span)
+        if not ids:
+            return span.start, span.end
+        segments = self.document.segments
+        return min(segments[ids[0]].start, span.start), max(segments[ids[-1]].end, span.end)
+
+    def unit_ids(self, ids: tuple[int, ...]) -> tuple[str, ...]:
+        """The bilingual file's unit ids of these segments (empty where it has none)."""
+        return unit_ids(self.document, ids)
+
+    def label(self, ids: tuple[int, ...], empty: str = "—") -> str:
+        return segment_label(self.document, ids, empty)
 
 
 def unit_ids(doc: Document, ids: tuple[int, ...]) -> tuple[str, ...]:
-    """The bilingual file's unit ids of these segments (empty where the document has none)."""
+    """The bilingual file's unit ids of these segments (empty where it has none)."""
     return tuple(unit for i in ids if (unit := doc.segments[i].unit_id) is not None)
 
 
@@ -47,9 +73,9 @@ def segment_label(doc: Document, ids: tuple[int, ...], empty: str = "—") -> st
     return ",".join(f"s{i + 1}" for i in ids)
 
 
-def finding_where(finding: Finding, original: Document, version: Document) -> str:
+def finding_where(finding: Finding, original: SegmentIndex, version: SegmentIndex) -> str:
     """`s3 ↔ s3` (sentences from 1) or `u4 ↔ u4` (unit ids); `—` for a side with no span."""
     return (
-        f"{segment_label(original, segments_of(original, finding.original_span))} ↔ "
-        f"{segment_label(version, segments_of(version, finding.version_span))}"
+        f"{original.label(original.segments_of(finding.original_span))} ↔ "
+        f"{version.label(version.segments_of(finding.version_span))}"
     )

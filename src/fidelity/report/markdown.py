@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from fidelity.model import Document, Finding, Report, Severity, Span, VersionReport
-from fidelity.report.locate import finding_where
+from fidelity.model import Finding, Report, Severity, Span, VersionReport
+from fidelity.report.locate import SegmentIndex, finding_where
 
 CONTEXT = 60  # characters of context either side of a span
 MAX_SPAN = 160  # longer spans are cut (with an ellipsis) to keep the table readable
@@ -39,7 +39,9 @@ def render_markdown(report: Report) -> str:
             f"| {counts[Severity.MINOR]} |"
         )
     number = 0
+    original_index = SegmentIndex(report.original)
     for version in report.versions:
+        version_index = SegmentIndex(version.document)
         lines += ["", f"## Findings: {_cell(version.document.name)}", ""]
         lines += _not_shown(version)
         if not version.findings:
@@ -51,13 +53,13 @@ def render_markdown(report: Report) -> str:
         ]
         for finding in version.findings:
             number += 1
-            original = _excerpt(report.original, finding.original_span)
-            rendered = _excerpt(version.document, finding.version_span)
+            original = _excerpt(original_index, finding.original_span)
+            rendered = _excerpt(version_index, finding.version_span)
             if finding.version_span is None:
                 rendered = "*(omitted)*"
             if finding.original_span is None:
                 original = "*(not in the original)*"
-            where = finding_where(finding, report.original, version.document)
+            where = finding_where(finding, original_index, version_index)
             lines.append(
                 f"| {number} | {_cell(where)} | {_severity(finding)} | {_cell(finding.check)} "
                 f"| {original} | {rendered} | {_cell(finding.message)} |"
@@ -81,12 +83,13 @@ def _severity(finding: Finding) -> str:
     return f"**{label}**" if finding.severity >= Severity.MAJOR else label
 
 
-def _excerpt(doc: Document, span: Span | None) -> str:
+def _excerpt(index: SegmentIndex, span: Span | None) -> str:
     """The span in bold with some context from the segment(s) around it."""
     if span is None:
         return "—"
+    doc = index.document
     start, end = max(0, span.start), min(len(doc.text), span.end)
-    lo, hi = _enclosing(doc, start, end)
+    lo, hi = index.bounds(span)
     left = doc.text[max(lo, start - CONTEXT) : start]
     right = doc.text[end : min(hi, end + CONTEXT)]
     if start - CONTEXT > lo:
@@ -99,14 +102,6 @@ def _excerpt(doc: Document, span: Span | None) -> str:
         middle = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
         right = ""
     return _cell(left, keep_edges=True) + _bold(middle) + _cell(right, keep_edges=True)
-
-
-def _enclosing(doc: Document, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the segments the span touches (the span itself if none)."""
-    touched = [s for s in doc.segments if s.start < end and start < s.end]
-    if not touched:
-        return start, end
-    return min(s.start for s in touched), max(s.end for s in touched)
 
 
 def _bold(text: str) -> str:

@@ -20,8 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fidelity.model import Document, Finding, Report, Severity, Span
-from fidelity.report.locate import segment_label, segments_of
+from fidelity.model import Finding, Report, Severity, Span
+from fidelity.report.locate import SegmentIndex
 
 if TYPE_CHECKING:
     from xlsxwriter import Workbook
@@ -29,8 +29,11 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 OPEN_MARK, CLOSE_MARK = "⟦", "⟧"
-# Characters of the sentence kept either side of a span; a longer sentence is cut with "…".
+# Characters of the sentence kept either side of a span, and of the span itself; longer text
+# is cut with "…" (the offsets still give the whole span), so a cell stays readable and under
+# a spreadsheet's limit of 32,767 characters.
 CONTEXT = 400
+MAX_SPAN = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = (
@@ -72,20 +75,24 @@ def finding_rows(report: Report) -> list[dict[str, object]]:
     number them; an absent span leaves its text and offsets empty."""
     rows: list[dict[str, object]] = []
     number = 0
+    original = SegmentIndex(report.original)
     for version in report.versions:
+        index = SegmentIndex(version.document)
         for finding in version.findings:
             number += 1
-            rows.append(_row(number, finding, report.original, version.document))
+            rows.append(_row(number, finding, original, index))
     return rows
 
 
-def _row(number: int, finding: Finding, original: Document, version: Document) -> dict[str, object]:
+def _row(
+    number: int, finding: Finding, original: SegmentIndex, version: SegmentIndex
+) -> dict[str, object]:
     o_span, v_span = finding.original_span, finding.version_span
     return {
         "finding": number,
-        "version": version.name,
-        "original_segments": segment_label(original, segments_of(original, o_span), empty=""),
-        "version_segments": segment_label(version, segments_of(version, v_span), empty=""),
+        "version": version.document.name,
+        "original_segments": original.label(original.segments_of(o_span), empty=""),
+        "version_segments": version.label(version.segments_of(v_span), empty=""),
         "check": finding.check,
         "category": finding.category,
         "severity": finding.severity.label,
@@ -100,24 +107,23 @@ def _row(number: int, finding: Finding, original: Document, version: Document) -
     }
 
 
-def marked_text(doc: Document, span: Span | None) -> MarkedText:
+def marked_text(index: SegmentIndex, span: Span | None) -> MarkedText:
     """The sentence(s) a span touches, on one line, cut in three around the span."""
     if span is None:
         return MarkedText("", "", "")
-    ids = segments_of(doc, span)
+    doc = index.document
     start, end = max(0, span.start), min(len(doc.text), span.end)
-    lo = min((doc.segments[i].start for i in ids), default=start)
-    hi = max((doc.segments[i].end for i in ids), default=end)
-    lo, hi = min(lo, start), max(hi, end)
+    lo, hi = index.bounds(span)
     before = doc.text[max(lo, start - CONTEXT) : start]
     after = doc.text[end : min(hi, end + CONTEXT)]
     if start - CONTEXT > lo:
         before = "…" + before
     if end + CONTEXT < hi:
         after += "…"
-    return MarkedText(
-        _flat(before).lstrip(), _flat(doc.text[start:end]), _flat(after).rstrip()
-    )
+    middle = _flat(doc.text[start:end])
+    if len(middle) > MAX_SPAN:
+        middle = middle[:MAX_SPAN] + "…"
+    return MarkedText(_flat(before).lstrip(), middle, _flat(after).rstrip())
 
 
 def _flat(text: str) -> str:

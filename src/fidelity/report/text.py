@@ -45,7 +45,10 @@ WHOLE_STYLE = {Severity.CRITICAL: "red", Severity.MAJOR: "dark_orange", Severity
 # Where the terminal shows no colour (a pipe, a file), the highlighted words are bracketed.
 PLAIN_MARKS = ("⟦", "⟧")
 SIDE_WIDTH = 9  # "original " / "version  "
-CHUNK_LINES = 2000  # lines handed to rich at once: few calls, bounded memory
+# A cut goes back to the last word boundary only this far (text without spaces, as Chinese
+# or Japanese, is cut where the room ends).
+WORD_CUT = 20
+CHUNK_LINES = 2000  # lines written at once: few writes, bounded memory
 NO_BREAK = "\u00a0"
 _FIGURE_SPACE = re.compile(r"(?<=\d)[ \u202f](?=\d)")
 _SPACES = re.compile(r"\s+")
@@ -200,9 +203,10 @@ def _render_version(
     writer.extend(_wrap(Text(f"{version.mode}: {version.mode_reason}{model}", "dim"), width))
     writer.add(_status_line(version, report.fail_on))
     for skipped in version.skipped_checks:
-        writer.extend(
-            _wrap(Text(f"not checked: {skipped.check} ({skipped.reason})", "dim"), width, 2)
+        reason = skipped.reason if skipped.reason.startswith("not ") else (
+            f"not checked: {skipped.reason}"
         )
+        writer.extend(_wrap(Text(f"{skipped.check} {reason}", "dim"), width, 2))
     suppressed = len(version.suppressed)
     if suppressed:
         writer.add(
@@ -339,7 +343,7 @@ def _cut_left(text: str, cells: int) -> str:
     kept = _tail_cells(text, cells - 1)
     if kept and not kept[0].isspace() and not text[-len(kept) - 1].isspace():
         space = kept.find(" ")
-        kept = kept[space:] if space >= 0 else kept
+        kept = kept[space:] if 0 <= space <= WORD_CUT else kept
     return "…" + kept.lstrip()
 
 
@@ -352,7 +356,7 @@ def _cut_right(text: str, cells: int) -> str:
     kept = _head_cells(text, cells - 1)
     if kept and not kept[-1].isspace() and not text[len(kept)].isspace():
         space = kept.rfind(" ")
-        kept = kept[:space] if space > 0 else kept
+        kept = kept[:space] if space > 0 and len(kept) - space <= WORD_CUT else kept
     return kept.rstrip() + "…"
 
 

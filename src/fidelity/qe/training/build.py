@@ -82,6 +82,12 @@ def faithful(examples: Iterable[Example], origins: Sequence[str]) -> list[Exampl
     ]
 
 
+def without_major(examples: Iterable[Example], origins: Sequence[str]) -> list[Example]:
+    """Pairs known only to have no major error (critical-error 'NOT'): errors made from them
+    teach the segment label in language pairs with no span data (en-cs, en-ja)."""
+    return [e for e in examples if e.origin in origins and not e.has_major]
+
+
 def split(
     examples: Iterable[Example], dev_groups: set[str], dev_permille: int, seed: int
 ) -> tuple[list[Example], list[Example]]:
@@ -125,6 +131,7 @@ def build(manifest: dict, data_root: Path) -> tuple[list[Example], list[Example]
     synthetic = manifest.get("synthetic", {})
     if synthetic.get("per_kind"):
         base = faithful(examples, synthetic.get("sources", ["mlqe-pe", "mqm", "demetr-good"]))
+        base += without_major(examples, synthetic.get("segment_label_sources", []))
         examples += synthesise(both_directions(base), dict(synthetic["per_kind"]), seed)
     examples = unique_ids(examples)
     train, dev = split(

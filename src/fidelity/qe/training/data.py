@@ -566,7 +566,13 @@ def _adjacent_word(text: str, index: int, prefer_next: bool = False) -> tuple[in
             end += 1
         if start < end:
             return start, end
-    end = index
+    start, end = index, index
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    if start < end:  # the change sits inside or at the edge of a word: that word
+        return start, end
     while end > 0 and text[end - 1].isspace():
         end -= 1
     start = end

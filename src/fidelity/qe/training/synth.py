@@ -27,7 +27,9 @@ _NO_SPACE_LANGS = frozenset({"zh", "ja", "th"})
 
 @dataclass(frozen=True)
 class Pair:
-    """A faithful pair in one direction, with the group of the sentence it came from."""
+    """A faithful pair in one direction, with the group of the sentence it came from.
+    `complete` is False for a pair known only to have no major error (a critical-error
+    'NOT'): an error made from it is certain, the rest of its words are not."""
 
     src: str
     tgt: str
@@ -35,6 +37,7 @@ class Pair:
     tgt_lang: str
     group: str
     origin: str
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,12 @@ def lexicon(lang: str) -> dict:
 def both_directions(examples: Sequence[Example]) -> list[Pair]:
     """Faithful pairs as given and swapped, so X->en data also teaches en->X."""
     pairs = []
-    for example in examples:
+    for e in examples:
         pairs.append(
-            Pair(example.src, example.tgt, example.src_lang, example.tgt_lang, example.group,
-                 example.origin)
+            Pair(e.src, e.tgt, e.src_lang, e.tgt_lang, e.group, e.origin, e.spans_complete)
         )
         pairs.append(
-            Pair(example.tgt, example.src, example.tgt_lang, example.src_lang, example.group,
-                 example.origin)
+            Pair(e.tgt, e.src, e.tgt_lang, e.src_lang, e.group, e.origin, e.spans_complete)
         )
     return pairs
 
@@ -503,7 +504,8 @@ def synthesise(
     pairs: Sequence[Pair], counts: dict[str, int], seed: int, pools: Pools | None = None
 ) -> list[Example]:
     """Up to `counts[kind]` examples of each kind, spread over the version languages in turn,
-    each faithful pair used at most once per kind; the same seed gives the same examples."""
+    each faithful pair used at most once per kind (fully labelled pairs before those with a
+    segment label only); the same seed gives the same examples."""
     pools = pools or Pools.from_pairs(pairs)
     by_lang: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:
@@ -512,7 +514,13 @@ def synthesise(
     for kind, wanted in counts.items():
         perturb = KINDS[kind]
         rng = random.Random(stable_hash(kind, key=str(seed)))
-        queues = {lang: rng.sample(items, len(items)) for lang, items in sorted(by_lang.items())}
+        # popped from the end: pairs with complete labels first, segment-label-only ones
+        # only where a language runs out of them
+        queues = {
+            lang: _shuffled([p for p in items if not p.complete], rng)
+            + _shuffled([p for p in items if p.complete], rng)
+            for lang, items in sorted(by_lang.items())
+        }
         made = 0
         while made < wanted and queues:
             for lang in list(queues):
@@ -532,6 +540,10 @@ def synthesise(
     return examples
 
 
+def _shuffled(items: list[Pair], rng: random.Random) -> list[Pair]:
+    return rng.sample(items, len(items))
+
+
 def _as_example(edit: Edit, pair: Pair, kind: str, index: int) -> Example:
     return make_example(
         id=f"synth:{kind}:{index}",
@@ -544,4 +556,5 @@ def _as_example(edit: Edit, pair: Pair, kind: str, index: int) -> Example:
         tgt_spans=edit.tgt_spans,
         src_spans=edit.src_spans,
         omission=edit.omission,
+        spans_complete=pair.complete,
     )
