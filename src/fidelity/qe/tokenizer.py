@@ -29,35 +29,93 @@ class Tokens:
         return len(self.ids)
 
 
+_MASK = (1 << 64) - 1
+# Two independent polynomial hashes (odd bases, so invertible modulo 2**64) identify a piece:
+# a collision of both is as likely as a random 128-bit match.
+_BASES = (0x100000001B3, 0x9E3779B97F4A7C15)
+
+
+def _inverse(odd: int) -> int:
+    inverse = odd
+    for _ in range(6):  # Newton's iteration doubles the correct low bits each time
+        inverse = (inverse * (2 - odd * inverse)) & _MASK
+    return inverse
+
+
+class _RollingHash:
+    """Hashes of every substring of one string from two prefix arrays (numpy, wrapping
+    uint64 arithmetic): h(a, b) = sum cp[j] * B**(b-1-j) for j in [a, b)."""
+
+    def __init__(self, codepoints: np.ndarray, base: int) -> None:
+        n = len(codepoints)
+        powers = np.full(n + 1, base, dtype=np.uint64)
+        powers[0] = 1
+        self.powers = np.cumprod(powers, dtype=np.uint64)
+        inverse_powers = np.full(n + 1, _inverse(base), dtype=np.uint64)
+        inverse_powers[0] = 1
+        inverse_powers = np.cumprod(inverse_powers, dtype=np.uint64)
+        # prefix[i] = sum_{j<i} cp[j] * B**-j
+        self.prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(codepoints.astype(np.uint64) * inverse_powers[:n], out=self.prefix[1:])
+
+    def substrings(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        return (self.prefix[ends] - self.prefix[starts]) * self.powers[ends - 1]
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
 class UnigramTokenizer:
     def __init__(self, tables: TokenizerTables) -> None:
         self.bos, self.eos, self.pad, self.unk = tables.bos, tables.eos, tables.pad, tables.unk
-        # Decode the whole blob once and cut it at character offsets: a Python loop over
-        # 250k byte slices costs a noticeable part of a cold start.
+        # Pieces are looked up by hash in sorted numpy arrays: a dict of 250k strings takes
+        # longer to build than the rest of the model takes to load.
         blob = np.frombuffer(tables.blob, dtype=np.uint8)
-        is_lead = (blob & 0xC0) != 0x80
-        char_index = np.concatenate([[0], np.cumsum(is_lead)])
+        char_index = np.concatenate([[0], np.cumsum((blob & 0xC0) != 0x80)])
         char_offsets = char_index[tables.offsets.astype(np.int64)]
-        text = tables.blob.decode("utf-8")
-        starts, ends = char_offsets[:-1].tolist(), char_offsets[1:].tolist()
-        pieces_list = [text[a:b] for a, b in zip(starts, ends, strict=True)]
-        entries = list(zip(range(len(pieces_list)), tables.scores.tolist(), strict=True))
-        # the engine's hash table answers with the first id of a duplicated piece, and it
-        # never matches `<unk>` or an empty piece
-        pieces = dict(zip(reversed(pieces_list), reversed(entries), strict=True))
-        pieces.pop("", None)
-        unk_piece = pieces_list[self.unk]
-        if pieces.get(unk_piece, (None,))[0] == self.unk:
-            duplicates = [i for i, p in enumerate(pieces_list) if p == unk_piece and i != self.unk]
-            if duplicates:
-                pieces[unk_piece] = entries[duplicates[0]]
-            else:
-                del pieces[unk_piece]
-        self.pieces = pieces
+        codepoints = _codepoints(tables.blob.decode("utf-8"))
+        starts, ends = char_offsets[:-1], char_offsets[1:]
+        lengths = ends - starts
+        # the engine never matches `<unk>` or an empty piece
+        usable = np.nonzero((lengths > 0) & (np.arange(len(lengths)) != self.unk))[0]
+        keys = [
+            _RollingHash(codepoints, base).substrings(starts[usable], ends[usable])
+            for base in _BASES
+        ]
+        # a stable sort keeps the first id of a duplicated piece first, as the engine's
+        # hash table answers
+        order = np.argsort(keys[0], kind="stable")
+        self._keys = keys[0][order]
+        self._check = keys[1][order]
+        self._ids = usable[order]
+        self._scores = tables.scores.astype(np.float64)[self._ids]
         self.unknown_score = float(np.min(tables.scores)) - 10.0
-        lengths = char_offsets[1:] - char_offsets[:-1]
         self.longest_piece = int(lengths.max())
         self.normaliser = tables.normaliser
+
+    def _matches(self, normalised: str) -> list[list[tuple[int, int, float]]]:
+        """For each start position, the pieces found there: (end, id, score)."""
+        n = len(normalised)
+        codepoints = _codepoints(normalised)
+        hashes = [_RollingHash(codepoints, base) for base in _BASES]
+        width = min(self.longest_piece, n)
+        starts = np.repeat(np.arange(n), width)
+        ends = starts + np.tile(np.arange(1, width + 1), n)
+        inside = ends <= n
+        starts, ends = starts[inside], ends[inside]
+        key = hashes[0].substrings(starts, ends)
+        slot = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
+        found = (self._keys[slot] == key) & (
+            self._check[slot] == hashes[1].substrings(starts, ends)
+        )
+        matches: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
+        hits = np.nonzero(found)[0]
+        for start, end, at in zip(
+            starts[hits].tolist(), ends[hits].tolist(), slot[hits].tolist(), strict=True
+        ):
+            matches[start].append((end, int(self._ids[at]), float(self._scores[at])))
+        return matches
 
     def _normalise(self, text: str) -> tuple[str, list[int]]:
         """Normalised string with U+2581 for spaces, and the source index of each character."""
@@ -83,17 +141,16 @@ class UnigramTokenizer:
         back_piece = [0] * (n + 1)
         back_from = [0] * (n + 1)
         best[0] = 0.0
-        pieces, longest, unk_score = self.pieces, self.longest_piece, self.unknown_score
+        unk_score = self.unknown_score
+        matches = self._matches(normalised)
         for i in range(n):
             base = best[i]
             if base <= -1e29:
                 continue
-            for end in range(i + 1, min(n, i + longest) + 1):
-                hit = pieces.get(normalised[i:end])
-                if hit is not None:
-                    score = base + hit[1]
-                    if score > best[end]:
-                        best[end], back_piece[end], back_from[end] = score, hit[0], i
+            for end, piece, piece_score in matches[i]:  # in order of length, as the engine
+                score = base + piece_score
+                if score > best[end]:
+                    best[end], back_piece[end], back_from[end] = score, piece, i
             score = base + unk_score
             if score > best[i + 1]:
                 best[i + 1], back_piece[i + 1], back_from[i + 1] = score, self.unk, i
