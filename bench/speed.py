@@ -147,7 +147,9 @@ def child_batch(data: Path, pairs: int, cache: bool) -> dict:
             encoding="utf-8",
         )
         started = time.perf_counter()
-        summary = score_pairs(table, folder / "out.jsonl", progress=False, cache=cache)
+        summary = score_pairs(
+            table, folder / "out.jsonl", progress=False, cache=cache, mode="translation"
+        )
         seconds = time.perf_counter() - started
     finally:
         shutil.rmtree(folder, ignore_errors=True)

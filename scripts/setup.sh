@@ -15,9 +15,10 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 
 # sentence-transformers needs torch; a bare "torch" requirement pulls a multi-GB CUDA build,
 # so install the CPU build first where it is available and only then the optional extra.
-extras="dev"
+# serve: `fidelity serve` (FastAPI, uvicorn), tested over a socket in tests/test_serve.py.
+extras="dev,serve"
 if .venv/bin/python -c "import torch" 2>/dev/null || "${pip[@]}" "torch==2.13.0"; then
-  extras="dev,st"
+  extras="dev,serve,st"
 else
   echo "setup: torch==2.13.0 (CPU) is not available here; skipping the sentence-transformers" \
        "extra (the bundled encoders work without it)" >&2

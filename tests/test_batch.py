@@ -86,7 +86,9 @@ def test_jsonl_rows_are_scored_and_bad_rows_reported(tmp_path: Path) -> None:
     summary = score_pairs(source, output, progress=False)
 
     table = pl.read_ndjson(output)
-    assert table.columns == ["id", "score", "flagged", "severity", "findings", "error"]
+    assert table.columns == [
+        "id", "score", "flagged", "severity", "findings", "error", "signature", "input_hash"
+    ]
     assert table["id"].to_list() == [r["id"] for r in with_bad_rows(tmp_path)]
     rows = {r["id"]: r for r in table.iter_rows(named=True)}
     for key in ("en-fr", "ru-en", "fr-en"):
@@ -99,12 +101,16 @@ def test_jsonl_rows_are_scored_and_bad_rows_reported(tmp_path: Path) -> None:
     findings = json.loads(bad["findings"])
     assert findings and {"check", "severity", "message"} <= set(findings[0])
     assert max(f["severity"] == "major" for f in findings)
-    assert "empty" in rows["empty"]["error"]
+    # An empty version is a complete omission, not an error.
+    empty = rows["empty"]
+    assert empty["error"] is None and empty["score"] == 0.0 and empty["severity"] == "critical"
+    (omission,) = json.loads(empty["findings"])
+    assert omission["check"] == "omission" and omission["severity"] == "critical"
     assert "no such file" in rows["missing-file"]["error"]
     assert rows["missing-file"]["score"] is None
 
     assert (summary.rows, summary.checked, summary.skipped) == (6, 6, 0)
-    assert (summary.errors, summary.flagged) == (2, 1)
+    assert (summary.errors, summary.flagged) == (1, 2)
     assert summary.by_severity["major"] == 1
     total = sum(len(json.loads(r["findings"])) for r in rows.values() if r["findings"])
     assert sum(summary.by_check.values()) == total
@@ -153,14 +159,14 @@ def test_second_run_skips_done_rows_and_retries_errors(
 
     # The missing file still fails (it never reaches `check`), the new row is checked.
     assert len(calls) == 1
-    assert (summary.rows, summary.skipped, summary.checked) == (7, 4, 3)
+    assert (summary.rows, summary.skipped, summary.checked) == (7, 5, 2)
     second = pl.read_parquet(output)
     assert second["id"].to_list() == [*first["id"].to_list(), "new"]
     done = pl.col("error").is_null()
-    assert second.filter(done)["score"].to_list()[:4] == first.filter(done)["score"].to_list()
+    assert second.filter(done)["score"].to_list()[:5] == first.filter(done)["score"].to_list()
     # Kept rows are re-judged against the new --fail-on.
     assert second.filter(pl.col("id") == "unrelated")["flagged"].to_list() == [False]
-    assert summary.flagged == 0
+    assert summary.flagged == 1  # the empty version: a critical omission
 
 
 def test_interrupted_run_keeps_what_was_checked(

@@ -43,14 +43,19 @@ class Run:
     peak_mb: float
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> Run:
-    """`fidelity ARGS` in a child process, with its own peak RSS and wall time."""
+def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
+    """`fidelity ARGS` in a child process, with its own peak RSS and wall time; `stdin`
+    names a file (a device) to give it as standard input."""
     environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        open(stdin or os.devnull, "rb") as given,
+    ):
         started = time.monotonic()
         child = subprocess.Popen(
             [sys.executable, "-m", "fidelity.cli", *args],
-            stdin=subprocess.DEVNULL,
+            stdin=given,
             stdout=out,
             stderr=err,
             env=environment,
@@ -166,11 +171,27 @@ def test_a_docx_with_huge_whitespace_relationships(original, tmp_path) -> None:
     assert_within_budget(run, error="_rels/.rels")
 
 
+def test_a_huge_html_page(original, tmp_path) -> None:
+    paragraph = "<p>The ministry said exports may fall by a third next year.</p>\n"
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article>" + paragraph * (6_000_000 // len(paragraph)) + "</article>",
+        encoding="utf-8",
+    )
+    run = run_cli("check", str(original), str(page))
+    assert_within_budget(run, error="FIDELITY_MAX_HTML_CHARS")
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_devices_as_version_and_as_glossary(original, version, device: str) -> None:
     assert_within_budget(run_cli("check", str(original), device), error="FIDELITY_MAX_BYTES")
     run = run_cli("check", str(original), str(version), "--glossary", device)
     assert_within_budget(run, error="FIDELITY_MAX_GLOSSARY_BYTES")
+
+
+def test_an_endless_standard_input(version) -> None:
+    run = run_cli("check", "-", str(version), stdin="/dev/zero")
+    assert_within_budget(run, error="FIDELITY_MAX_BYTES")
 
 
 @pytest.fixture
@@ -240,12 +261,12 @@ def test_a_dripping_server_fails_within_the_deadline(original) -> None:
 
 
 def test_a_large_glossary_is_read_and_applied_in_linear_time(original, version, tmp_path):
-    """Scaled down from the probe's 47 MB: 50,000 entries. Every term is looked for by a
+    """Scaled down from the probe's 47 MB: 20,000 entries. Every term is looked for by a
     cheap substring test first, so the glossary costs a pass over its entries per pair."""
     glossary = tmp_path / "terms.csv"
     with glossary.open("w", encoding="utf-8") as out:
         out.write("en,fr\n")
-        for k in range(50_000):
+        for k in range(20_000):
             out.write(f"term{k} word{k % 97},terme{k} mot{k % 89}\n")
         out.write("ministry,ministère\n")
     run = run_cli("check", str(original), str(version), "--glossary", str(glossary))
@@ -256,3 +277,16 @@ def test_a_large_glossary_is_read_and_applied_in_linear_time(original, version, 
         env={"FIDELITY_MAX_GLOSSARY_ENTRIES": "1000"},
     )
     assert_within_budget(run, error="more than 1,000 entries")
+
+
+def test_an_explicit_rereport_of_two_long_documents_is_refused(monkeypatch) -> None:
+    """Re-report alignment compares every pair of sentences (5,000 x 5,000 took 48 s and
+    grows with the product); auto mode switches to translation beyond the cap, an explicit
+    `--mode rereport` is refused with one line."""
+    from fidelity import api
+    from fidelity.errors import FidelityInputError
+
+    monkeypatch.setattr(api, "FULL_MATRIX_CELLS", 4)
+    with pytest.raises(FidelityInputError, match="too many for --mode rereport"):
+        api.check(ORIGINAL + " Prices rose.", [VERSION + " Les prix ont monté."], mode="rereport")
+    assert api.check(ORIGINAL + " Prices rose.", [VERSION + " Les prix ont monté."]).versions

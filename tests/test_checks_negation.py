@@ -128,7 +128,13 @@ def test_opposite_direction_without_negation_words(run) -> None:
 
 
 def test_languages_without_cues_are_left_alone(run) -> None:
-    assert run("彼は来なかった。", "ja", "He came.", "en") == []
+    assert run("Hakuja.", "sw", "He came.", "en") == []
+
+
+def test_japanese_negation_is_read(run) -> None:
+    [finding] = run("彼は来なかった。", "ja", "He came.", "en")
+    assert finding.evidence["original_cues"] == ["なかった"]
+    assert run("彼は来なかった。", "ja", "He did not come.", "en") == []
 
 
 def test_empty_side_gives_nothing() -> None:

@@ -249,3 +249,19 @@ def test_a_truncated_language_model_copy_is_rebuilt(
     _damage(model, size // 2)  # a bad CRC inside one array
     result = _fidelity("check", *pair, cwd=tmp_path, env=env)
     assert result.returncode == 0 and "rebuilt" in _one_line(result.stderr)
+
+
+def test_a_usage_mistake_is_one_line_with_exit_2_through_the_console_script(
+    pair: tuple[str, str], tmp_path: Path
+) -> None:
+    for arguments, expected in (
+        (["check", *pair, "--bogus"], "No such option: --bogus"),
+        (["check", *pair, "--mode", "sometimes"], "Invalid value for '--mode'"),
+        (["check"], "Missing argument"),
+    ):
+        result = _fidelity(*arguments, cwd=tmp_path)
+        assert result.returncode == 2, arguments
+        line = _one_line(result.stderr)
+        assert line.startswith("fidelity: error: ") and expected in line
+    assert _fidelity("--version", cwd=tmp_path).returncode == 0
+    assert _fidelity("check", *pair, cwd=tmp_path).returncode == 0

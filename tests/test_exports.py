@@ -90,7 +90,8 @@ def test_bilingual_rows_carry_unit_ids(tmp_path: Path) -> None:
     markdown = runner.invoke(app, ["check", str(job), "--format", "md"]).stdout
     assert "intro-1 ↔ intro-1" in markdown
     page = runner.invoke(app, ["check", str(job), "--format", "html"]).stdout
-    assert "intro-3</span> ↔" in page
+    assert "intro-3</span> ↔" in page  # an omitted unit: its id, and nothing opposite
+    assert '<span class="ids" title="unit">intro-1</span>' in page  # one id for a paired unit
 
 
 def _one_finding_report(message: str, original: str, version: str) -> Report:

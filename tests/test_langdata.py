@@ -11,7 +11,8 @@ from fidelity import langdata
 
 # Kinds whose entries are regular expressions (the others are literal words or tables).
 PATTERN_KINDS = ("negators", "negator_affixes", "concord", "negative_verbs", "negation_masks",
-                 "lexical_negation", "up", "down", "months", "weekdays", "hedge_patterns")
+                 "lexical_negation", "up", "down", "months", "weekdays", "hedge_patterns",
+                 "certainty_patterns")
 
 
 @pytest.mark.parametrize("lang", [*langdata.languages(), langdata.MULTILINGUAL])

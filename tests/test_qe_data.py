@@ -129,6 +129,8 @@ def shared(tmp_path: Path) -> Path:
         _mqm_row("A", "1", "r1", src, tgt, "4:17:major"),
         _mqm_row("A", "1", "r2", src, tgt, "4:17:major"),
         _mqm_row("A", "1", "r3", src, tgt, "37:43:minor"),
+        # another system with the same output: one more rater of it
+        _mqm_row("E", "1", "r4", src, tgt, "4:17:minor"),
         # one rater, an end-of-sentence omission mark
         _mqm_row("B", "1", "r1", src, "Der Bürgermeister eröffnete die Brücke.",
                  "38:40:major"),
@@ -192,6 +194,8 @@ def test_mqm_merges_raters_by_majority_and_reads_omission_marks(shared: Path) ->
                                                           "training/mqm/train_2021_en-de.tsv",
                                                           "en-de")}
     merged = examples["A"]
+    assert "E" not in examples  # the same output from another system: merged
+    # three of four raters mark it; two of those three say major
     assert [(merged.tgt[s:e], sev) for s, e, sev, _ in merged.tgt_spans] == [
         ("Bürgermeister", "major")
     ]
@@ -299,6 +303,11 @@ def test_every_perturbation_changes_the_text_where_its_span_says(kind: str) -> N
             assert (edit.src, edit.tgt) != (pair.src, pair.tgt)
             if kind in FAITHFUL_KINDS:
                 assert not edit.tgt_spans and not edit.src_spans and edit.omission is None
+                continue
+            if edit.tgt != pair.tgt and not edit.tgt_spans:  # left out of the version
+                (start, end, _), = edit.src_spans
+                omitted = edit.src[start:end]
+                assert edit.tgt.count(omitted) < pair.tgt.count(omitted), (kind, edit)
                 continue
             side_before, side_after, spans = (
                 (pair.tgt, edit.tgt, [s[:2] for s in edit.tgt_spans])
@@ -421,3 +430,16 @@ def test_errors_made_from_pairs_with_a_segment_label_only_keep_that_limit() -> N
     examples = synthesise(both_directions(not_critical), {"number": 3, "negation": 3}, seed=2)
     assert examples and not any(e.spans_complete for e in examples)
     assert all(e.has_major for e in examples)
+
+
+def test_a_span_off_its_text_is_refused_when_the_example_is_made() -> None:
+    from fidelity.qe.training.data import make_example
+
+    common = {"id": "x", "origin": "t", "src": "abc", "tgt": "abc", "src_lang": "en",
+              "tgt_lang": "de", "group": "g"}
+    with pytest.raises(ValueError):
+        make_example(tgt_spans=[(1, 9, "major", "mistranslation")], **common)
+    with pytest.raises(ValueError):
+        make_example(tgt_spans=[(0, 2, "critical", "mistranslation")], **common)
+    with pytest.raises(ValueError):
+        make_example(src_spans=[(2, 2, "omission")], **common)

@@ -85,9 +85,19 @@ def test_schema_is_a_valid_2020_12_schema(schema: dict) -> None:
 
 
 def test_every_registered_check_has_its_evidence_in_the_schema(schema: dict) -> None:
-    assert set(schema["$defs"]["evidence"]) == set(REGISTRY)
+    """A new check is part of the output contract: add it to the `check` enum, its
+    evidence to `$defs/evidence` and its categories to the `allOf` rules of
+    src/fidelity/report/schema.json, and its row to the README's evidence table."""
+    described = set(schema["$defs"]["evidence"])
+    assert described == set(REGISTRY), (
+        f"checks without an evidence schema: {sorted(set(REGISTRY) - described)}; "
+        f"described but not registered: {sorted(described - set(REGISTRY))} "
+        "(edit src/fidelity/report/schema.json and the README's evidence table)"
+    )
     finding = schema["$defs"]["finding"]
     assert set(finding["properties"]["check"]["enum"]) == set(REGISTRY)
+    ruled = {rule["if"]["properties"]["check"]["const"] for rule in finding["allOf"]}
+    assert ruled == set(REGISTRY)
 
 
 def test_real_reports_validate(schema: dict, reports: dict[str, Report]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from fidelity import __version__, langdata, surface
-from fidelity.align import MODES, ModeChoice, align
+from fidelity.align import FULL_MATRIX_CELLS, MODES, ModeChoice, align
 from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
@@ -33,7 +33,6 @@ from fidelity.io.bilingual import (
 )
 from fidelity.io.docx import DOCX_SUFFIXES, read_docx
 from fidelity.io.fetch import Url, fetch
-from fidelity.io.glossary import Glossary
 from fidelity.io.html import HTML_SUFFIXES, extract_article
 from fidelity.io.load import LoadedText, load_path, load_text
 from fidelity.lang import detect_language, language_name, normalise_code
@@ -298,7 +297,9 @@ def build_signature(
     Every entry names something that changes a finding, so two reports can be compared
     (and a batch resumed) only under one signature. To add an entry, append a `(key,
     value)` pair below in the order it should print; keys are short words without `:`."""
-    glossary = settings.get("glossary")
+    # A glossary given as a path (as batch and the settings file give it) is read for its
+    # entries: the hash is of what it says, wherever it lies.
+    glossary = glossary_setting(settings.get("glossary"))
     entries: list[tuple[str, str]] = [
         ("fidelity", __version__),
         ("model", "+".join(model_fingerprint(name) for name in models)),
@@ -309,10 +310,7 @@ def build_signature(
         ("langdata", langdata.VERSION),  # the word lists' version
         ("settings", settings_fingerprint(settings)),
         ("settings-file", settings_file),  # which file they came from (config.Settings.label)
-        (
-            "glossary",
-            glossary_fingerprint(glossary if isinstance(glossary, Glossary) else None) or "none",
-        ),
+        ("glossary", glossary_fingerprint(glossary) or "none"),
         # A bilingual file's own pairing replaces the aligner (and its constants).
         ("align", "file" if paired else alignment_fingerprint()),
         ("score", score_fingerprint(load_score_weights())),
@@ -359,6 +357,15 @@ def _align(
     calibration: Calibration,
     mode: str,
 ) -> tuple[list[Alignment], ModeChoice]:
+    pairs = len(original.segments) * len(version.segments)
+    if mode == "rereport" and pairs > FULL_MATRIX_CELLS:
+        # The order-free alignment compares every sentence with every other: quadratic in
+        # time and memory (5,000 x 5,000 sentences took 48 s); auto mode never picks it here.
+        raise FidelityInputError(
+            f"{len(original.segments):,} x {len(version.segments):,} sentences are too many for "
+            f"--mode rereport (at most {FULL_MATRIX_CELLS:,} pairs); use --mode translation",
+            version.source_path,
+        )
     return align(
         o_vectors,
         v_vectors,

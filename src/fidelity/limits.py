@@ -49,6 +49,9 @@ class Limit:
 MAX_BYTES = Limit("FIDELITY_MAX_BYTES", 64 * MIB, "bytes")
 # Bytes of one inflated XML part of a Word document: the lxml tree takes ~10x its size.
 MAX_XML_BYTES = Limit("FIDELITY_MAX_XML_BYTES", 16 * MIB, "bytes")
+# Characters of an HTML page given to the article extractor, whose time grows faster than
+# the page (a 4 MB page took 16 s on a busy machine); news pages are well under this.
+MAX_HTML_CHARS = Limit("FIDELITY_MAX_HTML_CHARS", 5_000_000, "characters")
 # Glossaries: bytes of the file and the number of entries.
 MAX_GLOSSARY_BYTES = Limit("FIDELITY_MAX_GLOSSARY_BYTES", 16 * MIB, "bytes")
 MAX_GLOSSARY_ENTRIES = Limit("FIDELITY_MAX_GLOSSARY_ENTRIES", 100_000, "entries")
@@ -59,6 +62,8 @@ MAX_CHARS = Limit("FIDELITY_MAX_CHARS", 500_000, "characters")
 # a longer run of text without a sentence end is cut at a clause or word boundary.
 MAX_SEGMENTS = Limit("FIDELITY_MAX_SEGMENTS", 20_000, "segments")
 MAX_SEGMENT_CHARS = Limit("FIDELITY_MAX_SEGMENT_CHARS", 2_000, "characters")
+# Versions of one original in one request to `fidelity serve` (each is a full check).
+MAX_VERSIONS = Limit("FIDELITY_MAX_VERSIONS", 20, "versions")
 # Seconds a URL fetch may take in all (connection, redirects, headers and body).
 FETCH_DEADLINE = Limit("FIDELITY_FETCH_DEADLINE", 60.0, "seconds")
 

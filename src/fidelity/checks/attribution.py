@@ -23,12 +23,13 @@ from functools import lru_cache
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
 from fidelity.model import Document, Finding, Severity
-from fidelity.readers.gazetteer import Mention, find_gazetteer
+from fidelity.readers.gazetteer import Mention, find_gazetteer, organisations_known
 from fidelity.readers.names import (
     find_names,
     initial_names,
     name_found,
     name_index,
+    names_read_in,
 )
 
 # Reporting verbs and markers per language (langdata `reporting`), lower case; a cue may be
@@ -137,9 +138,16 @@ def _named_in(mention: Mention, lang: str, mentions: list[Mention], other_lang: 
     return any(_same(other, other_lang, mention, lang) for other in mentions)
 
 
+def _speaker_languages() -> list[str]:
+    """Languages with reporting verbs whose speakers can be read: names from capitals, or
+    organisations by their names in the language."""
+    return [lang for lang in langdata.languages_with("reporting")
+            if lang in names_read_in() or organisations_known(lang)]
+
+
 @register(
     "attribution",
-    languages=Languages(lambda: langdata.languages_with("reporting"), "no reporting verbs"),
+    languages=Languages(_speaker_languages, "no reporting verbs or speakers read"),
 )
 def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:

@@ -31,6 +31,7 @@ from fidelity.readers.names import (
     name_found,
     names_read_in,
     names_readable,
+    translated_name,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -152,7 +153,12 @@ def _compare_names(
         # One name where another stood, in a sentence that otherwise renders the original.
         o, v = o_missing[0], v_missing[0]
         o_words, v_words = len(o.text.split()), len(v.text.split())
-        if abs(o_words - v_words) <= 1 and not exonym_like(o.text, v.text):
+        if (
+            abs(o_words - v_words) <= 1
+            and not exonym_like(o.text, v.text)
+            and not translated_name(o, o_lang)
+            and not translated_name(v, v_lang)
+        ):
             return [_finding(pair, context, o, v, {"kind": "name"})]
     # A person's full name that no spelling or transliteration finds anywhere in the other
     # document. Chinese and Japanese render foreign names by sound in characters that their

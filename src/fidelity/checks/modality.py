@@ -16,19 +16,19 @@ from fidelity.checks.base import AlignedPair, CheckContext, Languages, register,
 from fidelity.model import Finding, Severity, Span
 from fidelity.readers.clauses import Clause, clause_similarities, split_clauses
 
-# Cue lists per language (langdata `hedges`, `certainty`): literal words, plus `hedge_patterns`
-# (regular expressions) where a hedge depends on the word after it.
+# Cue lists per language (langdata `hedges`, `certainty`): literal words, plus
+# `hedge_patterns` and `certainty_patterns` (regular expressions) where a cue is a suffix
+# (Turkish "-ebilir", Korean "수 있다고") or depends on the word after it.
 _KINDS = {"hedge": "hedges", "certainty": "certainty"}
 
 
 @lru_cache(maxsize=64)
 def _pattern(lang: str, kind: str) -> re.Pattern[str] | None:
     words = langdata.words(lang, _KINDS[kind])
-    if not words:
+    if not words and not langdata.words(lang, f"{kind}_patterns"):
         return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    if kind == "hedge":
-        alternatives += "".join(f"|{p}" for p in langdata.words(lang, "hedge_patterns"))
+    literal = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
+    alternatives = "|".join([*literal, *langdata.words(lang, f"{kind}_patterns")])
     if langdata.prop(lang, "no_space"):
         return re.compile(alternatives)
     # "May" the month is not a hedge: lower-case only where the language says so.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity.errors import FidelityInputError
+from fidelity.limits import MAX_HTML_CHARS, too_large
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
@@ -43,6 +44,8 @@ def extract_article(html: str, name: str) -> ExtractedArticle:
 
     if not html.strip():
         raise FidelityInputError("file is empty", name)
+    if len(html) > MAX_HTML_CHARS.value():
+        raise FidelityInputError(too_large(MAX_HTML_CHARS, "HTML page"), name)
     try:
         result = trafilatura.bare_extraction(
             html,

@@ -91,28 +91,61 @@ def _calendar_flags(lang: str) -> int:
     return 0 if langdata.prop(lang, "case_sensitive_calendar") else re.IGNORECASE
 
 
+@lru_cache(maxsize=64)
+def calendar_names(lang: str, kind: str) -> tuple[tuple[str, ...], bool]:
+    """Month (`kind` "months", January first) or weekday ("weekdays", Monday first) names as
+    patterns, and whether they come from CLDR rather than the language data. The language
+    data's lists hold every inflection a language writes ("сентябре"); where there is none,
+    CLDR's wide names in both the format and the stand-alone forms ("května", "květen")."""
+    names = langdata.words(lang, kind)
+    if names:
+        return names, False
+    try:
+        from babel import Locale
+
+        locale = Locale.parse(lang)
+        table = locale.months if kind == "months" else locale.days
+        forms = [table[context]["wide"] for context in ("format", "stand-alone")]
+    except Exception:  # no CLDR data for the language
+        return (), False
+    keys = range(1, 13) if kind == "months" else range(7)
+    patterns = []
+    for key in keys:
+        variants = sorted({form[key] for form in forms if form.get(key)}, key=len, reverse=True)
+        patterns.append("|".join(re.escape(v) for v in variants))
+    return tuple(patterns), True
+
+
+def _bounded(lang: str, alternatives: str) -> str:
+    """Calendar words as whole words, after the prefixes the language writes onto them
+    (langdata property `calendar_prefix`: Arabic و/ب/ل/ف, Hebrew ב/ל/ו); anywhere in a
+    language written without spaces."""
+    if langdata.prop(lang, "no_space"):
+        return f"(?:{alternatives})"
+    prefix = langdata.prop(lang, "calendar_prefix", "")
+    return rf"(?<!\w)(?:{prefix})?(?:{alternatives})(?!\w)"
+
+
 @lru_cache(maxsize=32)
 def month_pattern(lang: str) -> re.Pattern[str] | None:
-    """Month names (langdata `months`, January to December), as groups m1 to m12."""
-    names = langdata.words(lang, "months")
+    """Month names (January to December), as groups m1 to m12."""
+    names, _ = calendar_names(lang, "months")
     if not names:
         return None
     alternatives = "|".join(f"(?P<m{k + 1}>{n})" for k, n in enumerate(names))
     flags = _calendar_flags(lang)
-    prefix = r"(?<!\w)[وبلف]?" if lang == "ar" else r"(?<!\w)"
-    return re.compile(rf"{prefix}(?:{alternatives})(?!\w)", flags)
+    return re.compile(_bounded(lang, alternatives), flags)
 
 
 @lru_cache(maxsize=32)
 def weekday_pattern(lang: str) -> re.Pattern[str] | None:
-    """Weekday names (langdata `weekdays`, Monday to Sunday), as groups w0 to w6."""
-    names = langdata.words(lang, "weekdays")
+    """Weekday names (Monday to Sunday), as groups w0 to w6."""
+    names, _ = calendar_names(lang, "weekdays")
     if not names:
         return None
     alternatives = "|".join(f"(?P<w{k}>{n})" for k, n in enumerate(names))
     flags = _calendar_flags(lang)
-    prefix = r"(?<!\w)[وبلف]?" if lang == "ar" else r"(?<!\w)"
-    return re.compile(rf"{prefix}(?:{alternatives})(?!\w)", flags)
+    return re.compile(_bounded(lang, alternatives), flags)
 
 
 def find_dates(text: str, lang: str) -> list[DateMention]:
@@ -146,7 +179,7 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
         if 1 <= month <= 12 and 1 <= day <= 31:
             add(DateMention(m.start(), m.end(), m.group(0), day, month,
                             year + 2000 if year < 100 else year))
-    if langdata.prop(lang, "no_space"):
+    if langdata.prop(lang, "cjk_dates"):
         for m in _ZH_DATE.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -176,6 +209,7 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
         return tuple(mentions)
 
     months = month_pattern(lang)
+    from_cldr = calendar_names(lang, "months")[1]
     if months is not None:
         for m in months.finditer(text):
             if not free(m.start(), m.end()):
@@ -194,6 +228,12 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
                 or _YEAR_AFTER.match(after)
             ):
                 continue
+            if (
+                from_cldr
+                and not _HAS_DIGIT.search(m.group(0))
+                and not (day_before or day_after or _YEAR_AFTER.match(after))
+            ):
+                continue  # CLDR's "mai" is also Romanian "more": a month only beside a date
             if lang == "ar" and not (
                 day_before or re.match(r"^\s*[/\d]", after) or re.search(r"/\s*$", before)
                 or _AR_MONTH_CONTEXT.search(before)
@@ -240,10 +280,13 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
     return tuple(mentions)
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def date_languages() -> tuple[str, ...]:
     """The languages whose dates are read: month names, or Chinese and Japanese dates."""
     return tuple(lang for lang in langdata.languages() if dates_supported(lang))
 
 
 def dates_supported(lang: str) -> bool:
-    return bool(langdata.words(lang, "months")) or bool(langdata.prop(lang, "no_space"))
+    return bool(calendar_names(lang, "months")[0]) or bool(langdata.prop(lang, "cjk_dates"))

@@ -201,16 +201,19 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
 
 
 def _cjk_scaled(text: str, value: Decimal, lang: str, end: int) -> tuple[Decimal, int]:
-    """A figure with Chinese or Japanese scale characters: "3.2亿", "1万1000" (11,000)."""
+    """A figure with Chinese, Japanese or Thai scale words: "3.2亿", "1万1000" (11,000),
+    "2.1 ล้าน"."""
     scales = langdata.table(lang, "cjk_scales")
     total = Decimal(0)
     last_exponent = 99
     while True:
-        scale = next(((w, e) for w, e in scales.items() if text.startswith(w, end)), None)
+        # Thai writes a space before the scale word ("2.1 ล้าน"), Chinese and Japanese none.
+        at = end + 1 if last_exponent == 99 and text[end : end + 1] in (" ", "\u00a0") else end
+        scale = next(((w, e) for w, e in scales.items() if text.startswith(w, at)), None)
         if scale is None or scale[1] >= last_exponent:
             return total + value, end
         total += value * Decimal(10) ** scale[1]
-        end += len(scale[0])
+        end = at + len(scale[0])
         last_exponent = scale[1]
         more = re.match(r"\d+(?:\.\d+)?", text[end:])
         if not more:

@@ -9,6 +9,7 @@ names and adjectives of nationality from the language data (langdata `organisati
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -154,10 +155,12 @@ def _gazetteer_index(lang: str) -> tuple[dict[str, re.Pattern[str]], list[tuple[
     group means. Acronyms match in their exact case; other names in any case."""
     groups: dict[str, list[str]] = {}
     meaning: list[tuple[str, str]] = []
+    # Chinese, Japanese, Thai: a name may start at any character.
+    no_space = bool(langdata.prop(lang, "no_space"))
     for k, (name, identifier, kind) in enumerate(_gazetteer(lang)):
         meaning.append((identifier, kind))
-        acronym = name.replace(".", "").isupper() and lang != "zh"
-        if lang == "zh":
+        acronym = name.replace(".", "").isupper() and not no_space
+        if no_space:
             source = re.escape(name)
         elif lang == "ar":
             bare = name[2:] if name.startswith("ال") else name
@@ -171,8 +174,8 @@ def _gazetteer_index(lang: str) -> tuple[dict[str, re.Pattern[str]], list[tuple[
             source = f"(?-i:{source})"
         key = name.removeprefix("ال")[:1].casefold()
         groups.setdefault(key, []).append(f"(?P<g{k}>{source})")
-    end = "" if lang == "zh" else r"(?!\w)"
-    flags = 0 if lang == "zh" else re.IGNORECASE
+    end = "" if no_space else r"(?!\w)"
+    flags = 0 if no_space else re.IGNORECASE
     patterns = {k: re.compile(f"(?:{'|'.join(alts)}){end}", flags) for k, alts in groups.items()}
     return patterns, meaning
 
@@ -191,7 +194,10 @@ def _gazetteer_mentions(text: str, lang: str) -> tuple[Mention, ...]:
     if not langdata.prop(lang, "gazetteer"):
         return ()
     patterns, meaning = _gazetteer_index(lang)
-    starts = range(len(text)) if lang == "zh" else [m.start() for m in _WORD_START.finditer(text)]
+    if langdata.prop(lang, "no_space"):
+        starts: Iterable[int] = range(len(text))
+    else:
+        starts = [m.start() for m in _WORD_START.finditer(text)]
     found: list[Mention] = []
     reached = 0
     clitics = _clitics(lang)

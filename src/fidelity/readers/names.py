@@ -236,7 +236,9 @@ def normalise_name(word: str) -> str:
     """A Latin spelling that transliterations of one name share."""
     text = anyascii(word).lower()
     text = re.sub(r"['’`ʹʺ\-\s]", "", text)
-    for old, new in (("shch", "sh"), ("chzh", "zh"), ("kh", "h"), ("yu", "iu"), ("ya", "ia"),
+    # "eu" / "ev": Greek and Cyrillic render the one diphthong ("Europe", "Evropa", "Evgeny").
+    for old, new in (("shch", "sh"), ("chzh", "zh"), ("eu", "ev"), ("kh", "h"), ("yu", "iu"),
+                     ("ya", "ia"),
                      ("yo", "io"), ("ye", "ie"), ("ck", "k"), ("ph", "f"), ("x", "ks"), ("y", "i"),
                      ("w", "v")):
         text = text.replace(old, new)
@@ -308,6 +310,13 @@ def names_readable(lang: str) -> bool:
     """Scripts in which a name keeps letters we can compare: Latin, Cyrillic, Arabic."""
     scripts = langdata.table(langdata.MULTILINGUAL, "scripts").get(lang, ())
     return _cased(lang) or "LATIN" in scripts or lang == "ar"
+
+
+def translated_name(name: Mention, lang: str) -> bool:
+    """A name made only of everyday words ("Free Europe", "Middle East"): a translation
+    translates it, so its counterpart is no other name."""
+    words = [w for w in _WORD.findall(name.text) if w[0].isupper()]
+    return bool(words) and all(everyday_zipf(w, lang) >= EVERYDAY_WORD_ZIPF for w in words)
 
 
 def full_name(name: Mention, lang: str) -> bool:

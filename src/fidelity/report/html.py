@@ -58,7 +58,7 @@ border-top:1px solid var(--line)}
 .row.head{background:var(--alt);font-weight:600;position:sticky;top:0;z-index:1}
 .row>div{padding:8px 10px;overflow-wrap:anywhere}
 .row .idx{color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
-.row .idx .ids{white-space:nowrap}
+.row .idx .ids{overflow-wrap:anywhere}
 .row .cell+.cell{border-left:1px solid var(--line)}
 .row.has-findings{background:#fffdf7}
 .row.omitted .cell.orig,.row.added .cell.ver{background:#fbeaea}
@@ -585,15 +585,19 @@ def _open(mark: _Mark) -> str:
 
 
 def _label(alignment: Alignment, original: SegmentIndex, version: SegmentIndex) -> str:
-    """Sentence numbers from 1, or a bilingual file's unit ids."""
+    """Sentence numbers from 1, or a bilingual file's unit ids: one id when both sides are
+    the same unit, as in a file paired by its units."""
     similarity = (
         f'<br><span title="similarity">{alignment.similarity:.2f}</span>'
         if alignment.similarity is not None
         else ""
     )
+    o_label = original.label(alignment.original_ids)
+    v_label = version.label(alignment.version_ids)
+    if o_label == v_label and original.unit_ids(alignment.original_ids):
+        return f'<span class="ids" title="unit">{_e(o_label)}</span>{similarity}'
     return (
-        f'<span class="ids">{_e(original.label(alignment.original_ids))}</span> ↔ '
-        f'<span class="ids">{_e(version.label(alignment.version_ids))}</span>'
+        f'<span class="ids">{_e(o_label)}</span> ↔ <span class="ids">{_e(v_label)}</span>'
         f"{similarity}"
     )
 

@@ -141,9 +141,18 @@ def make_example(
     has_major: bool | None = None,
     spans_complete: bool = True,
 ) -> Example:
-    """Build an example whose segment label follows from its spans unless given."""
+    """Build an example whose segment label follows from its spans unless given; a span off
+    its text or with an unknown label is a bug in a reader, so it fails here, not in training."""
     tgt_spans = tuple(sorted(tgt_spans))
     src_spans = tuple(sorted(src_spans))
+    for start, end, severity, category in tgt_spans:
+        if not (0 <= start < end <= len(tgt)) or severity not in SEVERITIES or (
+            category not in CATEGORIES
+        ):
+            raise ValueError(f"{id}: bad version span {(start, end, severity, category)}")
+    for start, end, label in src_spans:
+        if not (0 <= start < end <= len(src)) or label != "omission":
+            raise ValueError(f"{id}: bad original span {(start, end, label)}")
     if has_major is None:
         has_major = omission == "major" or any(s[2] == "major" for s in tgt_spans)
     return Example(
@@ -209,16 +218,17 @@ def _mqm_rater_marks(row: list[str]) -> tuple[list[tuple[int, int, str]], str | 
 def load_mqm(
     files: SourceFiles, relative: str, lang_pair: str, origin: str = "mqm"
 ) -> list[Example]:
-    """One example per system output, raters merged by majority per character."""
+    """One example per distinct output (the same translation of the same sentence, whichever
+    systems produced it), its raters merged by majority per character: duplicates would
+    weigh short stock sentences many times over and teach the disagreements between raters."""
     src_lang, tgt_lang = lang_pair.split("-")
     outputs: dict[tuple[str, ...], list[list[str]]] = defaultdict(list)
     for row in _tsv_rows(files.read_text(relative)):
         if len(row) < 9 or row[0] == "mt_system":
             continue
-        outputs[(row[0], row[1], row[2], row[4], row[5])].append(row)
+        outputs[(row[4], row[5])].append(row)
     examples = []
-    for key, rows in outputs.items():
-        source, target = key[3], key[4]
+    for (source, target), rows in outputs.items():
         marks = [m for m in (_mqm_rater_marks(r) for r in rows) if m is not None]
         if not marks or not source.strip() or not target.strip():
             continue
@@ -253,7 +263,7 @@ def load_mqm(
         tgt_spans = [(s, e, sev, "mistranslation") for s, e, sev in _runs(labels)]
         examples.append(
             make_example(
-                id=f"{origin}:{Path(relative).stem}:{key[0]}:{key[1]}:{key[2]}",
+                id=f"{origin}:{Path(relative).stem}:{rows[0][0]}:{rows[0][1]}:{rows[0][2]}",
                 origin=origin,
                 src=source,
                 tgt=target,

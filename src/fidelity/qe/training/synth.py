@@ -377,6 +377,49 @@ def shared_names(pair: Pair) -> list[tuple[int, int]]:
     return out
 
 
+_YEAR = re.compile(r"(?<![0-9A-Za-z.,])(?:1[5-9]|20)\d\d(?![0-9A-Za-z])")
+
+
+def perturb_entity_dropped(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
+    """A year or name both sides share left out of the version (with the preposition that
+    leads it, 'in 1934', where the language's word list has one): the omission is located
+    exactly on the original, where it stays. Other numbers are left alone: without their unit
+    the sentence would not read."""
+    candidates = [
+        (m.start(), m.end()) for m in _YEAR.finditer(pair.tgt) if m.group() in pair.src
+    ] + shared_names(pair)
+    candidates = [(s, e) for s, e in candidates if pair.src.count(pair.tgt[s:e]) == 1]
+    if not candidates:
+        return None
+    start, end = rng.choice(sorted(candidates))
+    word = pair.tgt[start:end]
+    if pair.tgt_lang in _NO_SPACE_LANGS:
+        lead = re.search(r"[在于]$", pair.tgt[:start]) if word.isdigit() else None
+        cut_start = start - 1 if lead else start
+        end += pair.tgt[end : end + 1] == "年"
+    else:
+        lead = re.search(r"(?:^|\s)(\S+\s+)$", pair.tgt[:start])
+        prepositions = lexicon(pair.tgt_lang).get("prepositions", [])
+        leads = lead is not None and lead.group(1).strip().lower() in prepositions
+        cut_start = start - len(lead.group(1)) if leads and lead else start
+    before, after = pair.tgt[:cut_start].rstrip(" "), pair.tgt[end:].lstrip(" ")
+    if before and after and before[-1] in "(（[" and after[0] in ")）]":  # no empty brackets
+        before, after = before[:-1].rstrip(" "), after[1:].lstrip(" ")
+    if not before:  # the sentence opened with it: no stray comma, the capital kept
+        after = after.lstrip(" ,，、;；:")
+        after = after[:1].upper() + after[1:]
+    elif after and before[-1] in ",，;；" and after[0] in ",，;；":
+        after = after[1:].lstrip(" ")
+    joiner = "" if (not before or not after or after[0] in ".,;:!?)»”\"'，。、"
+                    or pair.tgt_lang in _NO_SPACE_LANGS) else " "
+    tgt = before + joiner + after
+    if not tgt.strip() or tgt == pair.tgt:
+        return None
+    src_start = pair.src.index(word)
+    return Edit(pair.src, tgt, (), ((src_start, src_start + len(word), "omission"),),
+                omission="major")
+
+
 _CLAUSE_SPLIT = re.compile(r"[,;]\s+|[，；、]\s*")
 _FINAL = re.compile(r"[\s.!?。！？…\"'”»」)]*$")
 
@@ -494,6 +537,7 @@ KINDS: dict[str, Perturbation] = {
     "gender": perturb_gender,
     "clause_added": perturb_clause_added,
     "clause_dropped": perturb_clause_dropped,
+    "entity_dropped": perturb_entity_dropped,
     "benign": benign_rewording,
 }
 # kinds whose result is still a faithful pair (no spans, no major error)
