@@ -246,8 +246,8 @@ def evaluate(
     gold = [gold_char_labels(f) for f in mqm_dev]
     if thresholds is None:
         best = (-1.0, 0.5, 0.5)
-        for flag in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-            for major in (0.2, 0.3, 0.4, 0.5, 0.6):
+        for flag in (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+            for major in (0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
                 predicted = [
                     version_char_labels(f, r, flag, major)
                     for f, r in zip(mqm_dev, mqm_raw, strict=True)
@@ -521,13 +521,13 @@ def write_card(path: Path, report: dict, weights_path: Path) -> None:
 
 
 DEFAULT_CAPS = [
-    "mqm=1900",
-    "ced=1100",
-    "mlqe-mt=700",
-    "mlqe-pe=400",
-    "demetr-pert=600",
-    "demetr-good=200",
-    "synth-*=80",
+    "mqm=4000",
+    "ced=2300",
+    "mlqe-mt=1500",
+    "mlqe-pe=900",
+    "demetr-pert=1300",
+    "demetr-good=300",
+    "synth-*=180",
 ]
 
 
@@ -556,7 +556,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-side-tokens", type=int, default=120)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--batch-tokens", type=int, default=2048)
-    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--lr", type=float, default=1.2e-4)
     parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--head-dropout", type=float, default=0.1)
