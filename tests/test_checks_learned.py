@@ -25,7 +25,7 @@ OMITTED = ORIGINAL.index("deux sens de")
 class FixedModel:
     name: str = "fixed"
     sha256: str = "ab" * 32
-    thresholds: dict = field(default_factory=lambda: {"segment_major": 0.5})
+    thresholds: dict = field(default_factory=lambda: {"pair_flag": 0.3, "pair_major": 0.5})
     seen: list = field(default_factory=list)
 
     def predict(self, pairs, src_lang=None, tgt_lang=None):
@@ -77,10 +77,16 @@ def test_findings_carry_word_spans_categories_and_severities(fixed_model: FixedM
     assert by_text["southbound"].evidence["probability"] == 0.95
 
 
-def test_a_pair_that_looks_right_keeps_word_severities_minor(fixed_model: FixedModel) -> None:
-    fixed_model.thresholds["segment_major"] = 0.95
+def test_a_pair_below_the_major_gate_keeps_word_severities_minor(fixed_model: FixedModel) -> None:
+    fixed_model.thresholds["pair_major"] = 0.95
     pair, context = _context()
     assert {f.severity for f in check_learned(pair, context)} == {Severity.MINOR}
+
+
+def test_a_pair_as_likely_as_faithful_ones_is_not_reported(fixed_model: FixedModel) -> None:
+    fixed_model.thresholds["pair_flag"] = 0.95
+    pair, context = _context()
+    assert check_learned(pair, context) == []
 
 
 def test_the_document_is_predicted_in_one_call(fixed_model: FixedModel) -> None:

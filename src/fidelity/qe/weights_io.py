@@ -72,3 +72,15 @@ def load_weights(
             layers.append(params)
         heads = {name: archive[name] for name in archive.files if name.startswith("head.")}
     return layers, heads, meta, digest
+
+
+def rewrite_meta(path: Path, meta: dict) -> str:
+    """Replace the settings of a weights file, leaving every array as it is; new sha256."""
+    with np.load(io.BytesIO(Path(path).read_bytes())) as archive:
+        arrays = {name: archive[name] for name in archive.files if name != "meta.json"}
+    arrays["meta.json"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    data = buffer.getvalue()
+    Path(path).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
