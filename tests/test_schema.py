@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 import fidelity
-from fidelity.checks import REGISTRY
+from fidelity.checks import DEFAULT_CHECKS, REGISTRY
 from fidelity.model import Report, SkippedCheck
 from fidelity.qe import model_available
 from fidelity.report.json import report_schema, report_to_dict
@@ -56,6 +56,13 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
         lang_original="ru",
         lang_version="fr",
     )
+    if model_available():  # the learned check runs when asked for by name
+        wildfire = CORPORA / "04_fr_wildfire"
+        found["learned"] = fidelity.check(
+            wildfire / "original.fr.txt",
+            [wildfire / "version.es.txt"],
+            checks=[*DEFAULT_CHECKS, "learned"],
+        )
     glossary = folder / "terms.csv"
     glossary.write_text(f"ru,en,note\n{SVR},Foreign Intelligence Service,SVR\n", "utf-8")
     found["terminology"] = fidelity.check(
