@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import os
 import tempfile
 import time
@@ -26,6 +25,7 @@ from common import DEFAULT_DATA, append_result, auc
 from fidelity.api import check
 from fidelity.embed.registry import choose_model, get_encoder
 from fidelity.errors import FidelityInputError
+from fidelity.evaluation import mcc
 from fidelity.model import Severity
 from fidelity.score import load_score_weights
 
@@ -42,15 +42,6 @@ def read_pair(path: Path) -> list[dict]:
             key, source, translation, _scores, label = fields
             rows.append({"id": key, "src": source, "mt": translation, "err": label == "ERR"})
     return rows
-
-
-def mcc(predicted: list[bool], gold: list[bool]) -> float:
-    tp = sum(p and g for p, g in zip(predicted, gold, strict=True))
-    tn = sum(not p and not g for p, g in zip(predicted, gold, strict=True))
-    fp = sum(p and not g for p, g in zip(predicted, gold, strict=True))
-    fn = sum(not p and g for p, g in zip(predicted, gold, strict=True))
-    denominator = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
-    return (tp * tn - fp * fn) / denominator if denominator else 0.0
 
 
 def run_pair(rows: list[dict], lang: str) -> tuple[list[dict], str, float]:

@@ -11,6 +11,7 @@ import platform
 import shlex
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from fidelity.api import check
@@ -19,7 +20,13 @@ from fidelity.errors import FidelityInputError
 from fidelity.model import Report, VersionReport
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks"
+# The shared data sits beside the project (`../shared`); from a git worktree nested one level
+# deeper, beside its parent folder.
+SHARED = next(
+    (p / "shared" for p in ROOT.parents if (p / "shared" / "benchmarks").is_dir()),
+    ROOT.parent / "shared",
+)
+DEFAULT_DATA = SHARED / "benchmarks"
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 
 DEMETR_LANGS = {
@@ -66,12 +73,15 @@ def prewarm_demetr(rows: list[dict]) -> dict[str, str]:
     return models
 
 
-def check_demetr_item(row: dict) -> tuple[dict[str, tuple[Report, VersionReport]], list[str]]:
+def check_demetr_item(
+    row: dict, checks: Sequence[str] | None = None
+) -> tuple[dict[str, tuple[Report, VersionReport]], list[str]]:
     """The reports of `mt_sent` and `pert_sent` against `src_sent`, and the refusals.
 
     Both versions go through one `check(src, [mt, pert], split="lines", mode="translation",
-    fail_on="major")` call (the same pipeline as two calls); when a version repeats the source
-    or the other version the API refuses the pair, and each is then checked alone. Keys are
+    fail_on="major", checks=checks)` call (the same pipeline as two calls; `checks` None runs
+    fidelity's default checks); when a version repeats the source or the other version the
+    API refuses the pair, and each is then checked alone. Keys are
     "mt" and "pert"; a refused version is missing and its error is listed."""
     kwargs = {
         "split": "lines",
@@ -79,6 +89,7 @@ def check_demetr_item(row: dict) -> tuple[dict[str, tuple[Report, VersionReport]
         "lang_original": row["src_lang"],
         "lang_version": "en",
         "fail_on": "major",
+        "checks": checks,
     }
     errors: list[str] = []
     try:

@@ -274,3 +274,66 @@ def test_the_batch_command_prints_a_table_not_a_dataframe(tmp_path: Path) -> Non
         app, ["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--split", "lines"]
     )
     assert again.exit_code == 2 and "--merge" in again.stderr
+
+
+def test_odd_json_values_are_one_error_row_each(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    source.write_text(
+        '{"id": [1, 2], "source": "The minister resigned.", "version": ""}\n'
+        '{"id": "s", "source": "\\ud800 is half a character.", "version": "x"}\n'
+        + json.dumps({"id": "ok", **FAITHFUL}) + "\n",
+        encoding="utf-8",
+    )
+    score_pairs(source, tmp_path / "out.jsonl", progress=False)
+    rows = {r["id"]: r for r in pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()}
+    assert rows["[1, 2]"]["severity"] == "critical"  # a list id is still the row's name
+    assert rows["s"]["error"] == "line 2: text that is not valid Unicode (a lone surrogate escape)"
+    assert rows["ok"]["error"] is None
+
+
+def test_a_line_that_is_not_utf8_is_an_error_row(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    source.write_bytes(
+        json.dumps({"id": "a", **FAITHFUL}).encode() + b"\n"
+        + b'{"id": "b", "source": "caf\xe9"}\n'
+        + json.dumps({"id": "c", **FAITHFUL}).encode() + b"\n"
+    )
+    score_pairs(source, tmp_path / "out.jsonl", progress=False)
+    errors = [r["error"] for r in pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()]
+    assert errors == [None, "line 2: not UTF-8 text", None]
+
+
+def test_the_batch_command_follows_the_settings_file_and_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = jsonl(tmp_path / "pairs.jsonl", [{"id": "b", **DRIFTED}])
+    Path("fidelity.toml").write_text('skip-checks = ["modality"]\n')
+    result = runner.invoke(app, ["batch", "pairs.jsonl", "-o", "out.jsonl"])
+    assert result.exit_code == 0, result.output
+    (row,) = pl.read_ndjson(tmp_path / "out.jsonl").to_dicts()
+    assert "|settings-file:fidelity.toml|" in row["signature"]
+    assert "modality" not in row["signature"].split("|checks:")[1].split("|")[0]
+    assert all(f["check"] != "modality" for f in json.loads(row["findings"]))
+    assert source.exists()
+
+
+def test_ctrl_c_in_the_batch_command_keeps_what_was_scored_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = jsonl(tmp_path / "pairs.jsonl", [{"id": "a", **FAITHFUL}, {"id": "b", **DRIFTED}])
+    real = fidelity.api.check
+    calls: list[int] = []
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fidelity.api, "check", interrupted)
+    output = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(output)])
+    assert result.exit_code == 130
+    assert "saved in" in result.stderr and "resume" in result.stderr
+    assert pl.read_ndjson(output)["id"].to_list() == ["a"]

@@ -182,3 +182,58 @@ def test_broken_settings_that_were_meant_for_fidelity_stay_errors(tmp_path: Path
     (tmp_path / "fidelity.toml").write_text("mode = \n")
     with pytest.raises(FidelityInputError, match="not valid TOML"):
         find_settings(tmp_path)
+
+
+def test_a_section_declared_by_a_check_module_is_known_before_the_checks_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fidelity import config
+
+    def import_the_checks() -> list[str]:  # as importing fidelity.checks would
+        config.section("dates", {"strict": config.Setting("a number from 0 to 100",
+                                                          config.percentile, 0.0)})
+        return ["date"]
+
+    monkeypatch.setattr(config, "_check_registry", import_the_checks)
+    monkeypatch.setitem(config.SECTIONS, "dates", {})
+    del config.SECTIONS["dates"]  # not declared until the checks load
+    (tmp_path / "fidelity.toml").write_text("[dates]\nstrict = 3\n")
+    assert find_settings(tmp_path).get("dates") == {"strict": 3.0}
+
+
+def test_any_settings_value_is_accepted_or_refused_with_a_clear_error(tmp_path: Path) -> None:
+    """Whatever TOML can hold, under any key: converted, or FidelityInputError naming the
+    file; never another exception (which the CLI would report as a bug)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from fidelity import config
+
+    scalars = st.one_of(
+        st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=12),
+        st.sampled_from(["auto", "major", "minor", "entity", "modality", "number.omission",
+                         "semantic", "x.y.z", ""]),
+    )
+    values = st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.sampled_from([*config.SETTINGS, "major-percentile",
+                                             "minor-percentile", "modality", "entity.omission",
+                                             "x"]), inner, max_size=3),
+        ),
+        max_leaves=6,
+    )
+    keys = st.sampled_from([*config.SETTINGS, *config.SECTIONS, "other"])
+    file = tmp_path / "fidelity.toml"
+
+    @settings(max_examples=300, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(keys, values, max_size=4))
+    def check(data: dict) -> None:
+        try:
+            config.validate(data, file)
+        except FidelityInputError as error:
+            assert str(error).startswith(f"{file}: ")
+
+    check()

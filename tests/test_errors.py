@@ -265,3 +265,20 @@ def test_a_usage_mistake_is_one_line_with_exit_2_through_the_console_script(
         assert line.startswith("fidelity: error: ") and expected in line
     assert _fidelity("--version", cwd=tmp_path).returncode == 0
     assert _fidelity("check", *pair, cwd=tmp_path).returncode == 0
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(
+    pair: tuple[str, str], tmp_path: Path
+) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader (`| head`) is gone before anything is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "from fidelity.cli import main; main()", "check", *pair],
+            cwd=tmp_path, stdout=write_end, stderr=subprocess.PIPE, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == b""

@@ -137,4 +137,4 @@ def test_an_endless_page_stops_at_the_byte_limit(server: str, tmp_path, monkeypa
     version.write_text("Anything at all.", encoding="utf-8")
     result = runner.invoke(app, ["check", f"{server}/endless", str(version), "--allow-network"])
     assert result.exit_code == 2
-    assert "larger than the 100,000 bytes limit" in result.output
+    assert "larger than the limit of 100,000 bytes" in result.output

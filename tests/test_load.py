@@ -84,7 +84,7 @@ def test_markdown_markup_is_blanked_keeping_offsets(tmp_path: Path) -> None:
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_devices_stop_at_the_limit_on_bytes_read(device: str, monkeypatch) -> None:
     monkeypatch.setenv("FIDELITY_MAX_BYTES", "100000")
-    with pytest.raises(FidelityInputError, match="larger than the 100,000 bytes limit"):
+    with pytest.raises(FidelityInputError, match="larger than the limit of 100,000 bytes"):
         load_path(device)
 
 

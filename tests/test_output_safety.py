@@ -69,6 +69,7 @@ def test_output_onto_the_glossary_reference_or_settings_file_is_refused(pair, tm
         ["--glossary", str(glossary), "-o", str(glossary)],
         ["--reference", str(version), "-o", str(version)],
         ["--config", str(settings), "-o", str(settings)],
+        ["--config", str(settings), "-o", str(tmp_path / ".fidelity-baseline.jsonl")],
     ]
     for extra in cases:
         result = runner.invoke(app, ["check", str(original), str(version), *extra])

@@ -343,6 +343,9 @@ def test_synthesis_makes_both_directions_and_marks_every_example() -> None:
         if example.origin == "synth-benign":
             assert not example.has_major and not example.tgt_spans
             continue
+        if example.origin == "synth-typo":
+            assert not example.has_major and example.tgt_spans[0][2:] == ("minor", "fluency")
+            continue
         assert example.has_major
         assert example.tgt_spans or example.src_spans
 
@@ -443,3 +446,16 @@ def test_a_span_off_its_text_is_refused_when_the_example_is_made() -> None:
         make_example(tgt_spans=[(0, 2, "critical", "mistranslation")], **common)
     with pytest.raises(ValueError):
         make_example(src_spans=[(2, 2, "omission")], **common)
+
+
+def test_errors_made_for_training_borrow_nothing_from_dev_sentences(shared: Path) -> None:
+    train, dev, _ = build_module.build(_manifest(synthetic={"per_kind": {
+        "clause_added": 20, "clause_dropped": 20, "name": 20}}), shared)
+    real_train = " ".join(e.src + " " + e.tgt for e in train if not e.origin.startswith("synth"))
+    real_dev = " ".join(e.src + " " + e.tgt for e in dev if not e.origin.startswith("synth"))
+    borrowed = [
+        e.tgt[s:t] for e in train if e.origin.startswith("synth") for s, t, _, _ in e.tgt_spans
+    ] + [e.src[s:t] for e in train if e.origin.startswith("synth") for s, t, _ in e.src_spans]
+    assert borrowed
+    for text in borrowed:
+        assert text in real_train or text not in real_dev, text

@@ -202,7 +202,7 @@ def test_six_concurrent_checks_are_all_answered_and_health_stays_responsive(serv
          "original.lang"),
         ({"original": {"text": " \n\t "}, "versions": [{"text": SECRET}]}, 422, "<original>"),
         (pair(checks=["spelling"]), 422, "unknown check 'spelling'"),
-        (pair(version="https://example.com/story"), 422, "fetches nothing"),
+        (pair(version="https://example.com/story"), 422, "<version 1>: is a URL; this server fetches nothing"),
         ({"original": {"text": SECRET}, "versions": [{"text": f"v{n}"} for n in range(21)]},
          422, "at most 20 versions"),
     ],
@@ -297,9 +297,18 @@ def test_openapi_describes_check(served) -> None:
     operation = spec["paths"]["/check"]["post"]
     assert operation["security"] == [{"bearer": []}]
     assert {"200", "401", "413", "422", "503"} <= set(operation["responses"])
-    assert spec["components"]["schemas"]["Report"]["title"] == "fidelity report"
-    assert "CheckRequest" in spec["components"]["schemas"]
+    schemas = spec["components"]["schemas"]
+    assert schemas["Report"]["title"] == "fidelity report"
+    assert set(schemas["CheckRequest"]["required"]) == {"original", "versions"}
     assert "/health" in spec["paths"]
+    # Every reference is a JSON pointer into this document (the report schema's $defs too).
+    references = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(spec)))
+    assert "#/components/schemas/Report_finding" in references
+    for reference in references:
+        node = spec
+        for part in reference.removeprefix("#/").split("/"):
+            node = node[part]
+        assert isinstance(node, dict)
 
 
 # ----------------------------------------------------------------------------- held open
@@ -380,6 +389,11 @@ def test_a_request_that_waits_too_long_gets_503_with_retry_after(threaded) -> No
     assert health_now(port) == (0, 0)
 
 
+def test_with_no_queue_a_free_slot_is_still_taken(threaded) -> None:
+    port = threaded(lambda _request: "{}", queue=0, queue_wait=0.0)
+    assert [request(port, "POST", "/check", pair(), None).status for _ in range(3)] == [200] * 3
+
+
 def test_an_internal_error_is_a_500_with_a_request_id_and_no_traceback(threaded) -> None:
     def broken(_request: server.CheckRequest) -> str:
         raise RuntimeError(SECRET)
@@ -389,6 +403,35 @@ def test_an_internal_error_is_a_500_with_a_request_id_and_no_traceback(threaded)
     assert "internal error" in assert_one_line_error(reply, 500)
     # The server goes on answering.
     assert request(port, "GET", "/health").status == 200
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408(threaded) -> None:
+    port = threaded(lambda _request: "{}", body_deadline=0.3)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{\"original\"")
+        answer = _read_response(sock)
+    assert answer.startswith(b"HTTP/1.1 408 ") and b"did not arrive within 0.3 s" in answer
+
+
+def test_the_token_comes_from_the_file_or_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(server.TOKEN_VARIABLE, " from-env ")
+    assert server.read_token(None) == "from-env"
+    monkeypatch.delenv(server.TOKEN_VARIABLE)
+    assert server.read_token(None) is None
+    token_file = tmp_path / "token"
+    token_file.write_text("from-file\n")
+    token_file.chmod(0o644)
+    with pytest.warns(server.FidelityWarning, match="other users can read"):
+        assert server.read_token(token_file) == "from-file"
+    token_file.write_text("  \n")
+    with pytest.raises(server.FidelityInputError, match="token file is empty"):
+        server.read_token(token_file)
+    with pytest.raises(server.FidelityInputError, match="cannot read the token file"):
+        server.read_token(tmp_path / "missing")
+    monkeypatch.setenv("FIDELITY_MAX_BYTES", "1000")
+    with pytest.raises(server.FidelityInputError, match="token file is larger than the limit"):
+        server.read_token(Path("/dev/zero"))
 
 
 def test_the_body_is_never_read_past_the_limit() -> None:

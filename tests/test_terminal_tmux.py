@@ -6,8 +6,8 @@ many lines as the plain one), the seed case's report stays well under a screen, 
 are colours (escape sequences, not the brackets used in files), and the signature is cut
 only at its separators.
 
-Skipped when tmux is not installed (scripts/install-tmux.sh installs it), unless the CI
-environment variable is set, in which case a missing tmux is a failure.
+Skipped when tmux is not installed (`scripts/install-test-tool.sh tmux tmux` installs it),
+unless the CI environment variable is set, in which case a missing tmux is a failure.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _tmux() -> str:
     found = shutil.which("tmux")
     if found:
         return found
-    message = "tmux is not installed (install it with scripts/install-tmux.sh)"
+    message = "tmux is not installed (install it with scripts/install-test-tool.sh tmux tmux)"
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(message + "; CI is set, so the terminal test must run")
     pytest.skip(message)

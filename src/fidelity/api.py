@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -64,6 +65,7 @@ from fidelity.signature import (
 
 Source = str | os.PathLike[str] | Document | Url
 Progress = Callable[[str], None]
+T = TypeVar("T")
 SPLITS = ("sentences", "lines")
 
 
@@ -217,7 +219,7 @@ def check(
     models_used: list[str] = []
     calibrations: list[Calibration] = []
     modes: list[str] = []
-    checks_ran: list[str] = []
+    checks_ran: set[str] = set()
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(
@@ -240,7 +242,8 @@ def check(
         pairs = make_pairs(original_doc, version_doc, alignments)
         # A check that cannot judge this pair of languages is reported, not run.
         skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
-        ran = [name for name in names if name not in {s.check for s in skipped}]
+        not_run = {s.check for s in skipped}
+        ran = [name for name in names if name not in not_run]
         findings = apply_severity_overrides(
             merge_with_rules(run_checks(pairs, context, ran)), overrides
         )
@@ -260,11 +263,9 @@ def check(
                 suppressed=tuple(suppressed),
             )
         )
-        for name in ran:
-            _add_unique(checks_ran, name)
+        checks_ran.update(ran)
         _add_unique(models_used, encoder.name)
-        if calibration not in calibrations:
-            calibrations.append(calibration)
+        _add_unique(calibrations, calibration)
         _add_unique(modes, choice.mode if mode == "auto" else mode)
     signature = build_signature(
         models=models_used,
@@ -445,6 +446,6 @@ def _finding_order(finding: object) -> tuple[int, int]:
     return (span.start if span else 0, -int(getattr(finding, "severity", 0)))
 
 
-def _add_unique(items: list[str], item: str) -> None:
+def _add_unique(items: list[T], item: T) -> None:
     if item not in items:
         items.append(item)

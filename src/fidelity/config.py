@@ -95,9 +95,29 @@ def path(value: Any, file: Path) -> str:
 def percentile(value: Any, _file: Path) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Invalid
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise _Invalid
+    if not 0 <= value <= 100 or (isinstance(value, float) and not math.isfinite(value)):
+        raise _Invalid  # (nan compares false both ways: it fails the range test too)
     return float(value)
+
+
+def whole_number(minimum: int) -> Callable[[Any, Path], int]:
+    def convert(value: Any, _file: Path) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise _Invalid
+        return value
+
+    return convert
+
+
+def number_between(low: float, high: float) -> Callable[[Any, Path], float]:
+    def convert(value: Any, _file: Path) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Invalid
+        if not math.isfinite(value) or not low <= value <= high:
+            raise _Invalid
+        return float(value)
+
+    return convert
 
 
 def check_names(value: Any, _file: Path) -> list[str]:
@@ -169,8 +189,9 @@ def section(
     keys: Mapping[str, Setting],
     consistent: Callable[[dict[str, Any]], str | None] | None = None,
 ) -> None:
-    """Declare a per-check settings table `[name]` with its typed keys. `consistent` sees the
-    whole converted table and returns a reason when keys contradict each other."""
+    """Declare a per-check settings table `[name]` with its typed keys, at the import of the
+    check's module (settings files are validated after the checks are imported). `consistent`
+    sees the whole converted table and returns a reason when keys contradict each other."""
     SECTIONS[name] = dict(keys)
     if consistent is not None:
         _SECTION_CHECKS[name] = consistent
@@ -316,6 +337,8 @@ def validate(data: Mapping[str, Any], file: Path, prefix: str = "") -> dict[str,
     """Every key known and every value of its declared type, converted; else one error that
     names the file, the key and what was expected."""
     name = str(file)
+    if any(key not in SETTINGS and key not in SECTIONS for key in data):
+        _check_registry()  # checks declare their sections when imported
     known = sorted({*SETTINGS, *SECTIONS})
     values: dict[str, Any] = {}
     for key, value in data.items():

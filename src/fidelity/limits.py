@@ -71,6 +71,6 @@ FETCH_DEADLINE = Limit("FIDELITY_FETCH_DEADLINE", 60.0, "seconds")
 def too_large(limit: Limit, what: str = "input") -> str:
     """The reason given when `limit` is passed: what, the bound, and how to raise it."""
     return (
-        f"{what} is larger than the {limit.describe(limit.value())} limit "
+        f"{what} is larger than the limit of {limit.describe(limit.value())} "
         f"(set {limit.variable} to raise it)"
     )

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 from fastapi import FastAPI, Request
@@ -46,6 +46,9 @@ from fidelity.baseline import Baseline
 from fidelity.config import Settings
 from fidelity.errors import REPORT_BUGS_AT, FidelityInputError, FidelityWarning
 from fidelity.limits import MAX_VERSIONS
+
+if TYPE_CHECKING:
+    from fidelity.model import Document
 
 # uvicorn's own error log: configured by it, so a traceback logged here reaches the console.
 LOG = logging.getLogger("uvicorn.error")
@@ -175,17 +178,15 @@ def answer(request: CheckRequest, options: ServeOptions) -> str:
     """The JSON report for one request, exactly as `fidelity check --format json` writes it.
 
     Runs in a worker thread: reading, embedding and checking are CPU-bound."""
-    from fidelity.api import check, load_document
+    from fidelity.api import check
     from fidelity.report import render_json
 
     settings = options.settings
     given = request.options
     split = given.split
-    original = load_document(_source(request.original, options), request.original.lang,
-                             split, request.original.name or "<original>")
+    original = _load(request.original, "<original>", split, options)
     versions = [
-        load_document(_source(v, options), v.lang, split, v.name or f"<version {k + 1}>")
-        for k, v in enumerate(request.versions)
+        _load(v, f"<version {k + 1}>", split, options) for k, v in enumerate(request.versions)
     ]
     report = check(
         original,
@@ -205,20 +206,25 @@ def answer(request: CheckRequest, options: ServeOptions) -> str:
     return render_json(report)
 
 
-def _source(document: DocumentIn, options: ServeOptions) -> Any:
-    """The text itself, or a page to fetch when the server allows the network."""
+def _load(document: DocumentIn, default_name: str, split: str, options: ServeOptions
+          ) -> Document:
+    """The text read and segmented as `fidelity check` reads a file; a text that is only a
+    URL is a page to fetch, and only a server started with `allow_network` fetches it."""
+    from fidelity.api import load_document
     from fidelity.io.fetch import Url, is_url
 
+    name = document.name or default_name
     candidate = document.text.strip()
+    source: str | Url = document.text
     if is_url(candidate) and not any(ch.isspace() for ch in candidate):
         if not options.allow_network:
             raise FidelityInputError(
                 "is a URL; this server fetches nothing (start it with --allow-network to "
                 "let it fetch pages), so send the text itself",
-                document.name,
+                name,
             )
-        return Url(candidate, True)
-    return document.text
+        source = Url(candidate, True)
+    return load_document(source, document.lang, split, name)
 
 
 def warm_up(options: ServeOptions) -> list[str]:
@@ -306,22 +312,26 @@ class _Slots:
     def retry_after(self) -> str:
         return str(max(1, math.ceil(self.options.queue_wait)))
 
-    async def run(self, work: Callable[[], str]) -> str | None:
-        """`work`'s result, or None when no slot came free in time."""
-        if self._semaphore is None:  # made in the event loop, on first use
-            self._semaphore = anyio.Semaphore(self.options.concurrency)
-        if self.waiting >= self.options.queue and self._semaphore.value == 0:
-            return None
-        acquired = False
+    async def _wait_for_slot(self) -> bool:
+        assert self._semaphore is not None
         self.waiting += 1
         try:
             with anyio.move_on_after(self.options.queue_wait):
                 await self._semaphore.acquire()
-                acquired = True
+                return True
+            return False
         finally:
             self.waiting -= 1
-        if not acquired:
-            return None
+
+    async def run(self, work: Callable[[], str]) -> str | None:
+        """`work`'s result, or None when no slot came free in time."""
+        if self._semaphore is None:  # made in the event loop, on first use
+            self._semaphore = anyio.Semaphore(self.options.concurrency)
+        try:
+            self._semaphore.acquire_nowait()
+        except anyio.WouldBlock:
+            if self.waiting >= self.options.queue or not await self._wait_for_slot():
+                return None
         self.running += 1
         try:
             return await anyio.to_thread.run_sync(work)
@@ -433,7 +443,7 @@ def create_app(
             )
             schemas.update(request_schema.pop("$defs", {}))
             schemas["CheckRequest"] = request_schema
-            schemas["Report"] = report_schema()
+            schemas.update(_as_components(report_schema(), "Report"))
             schemas["Error"] = {
                 "type": "object",
                 "required": ["error", "request_id"],
@@ -449,6 +459,27 @@ def create_app(
 
     api.openapi = openapi  # type: ignore[method-assign]
     return _Guard(api, options)
+
+
+def _as_components(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """The report's JSON Schema as OpenAPI components: its `$defs` become `Report_segment`
+    and so on, and their references point there, so any OpenAPI tool resolves them."""
+
+    def moved(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (f"#/components/schemas/{name}_{value.removeprefix('#/$defs/')}"
+                      if key == "$ref" and isinstance(value, str) else moved(value))
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [moved(item) for item in node]
+        return node
+
+    body = {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
+    parts = {name: moved(body)}
+    parts.update({f"{name}_{key}": moved(value) for key, value in schema.get("$defs", {}).items()})
+    return parts
 
 
 def _json_ref(name: str) -> dict[str, Any]:
@@ -670,8 +701,13 @@ def read_token(token_file: Path | None) -> str | None:
     if token_file is None:
         token = os.environ.get(TOKEN_VARIABLE, "").strip()
         return token or None
+    from fidelity.io.load import read_bounded
+
     try:
-        token = token_file.read_text("utf-8").strip()
+        # Bounded: `--token-file /dev/zero` must not fill the memory.
+        with open(token_file, "rb") as handle:
+            data = read_bounded(handle, str(token_file), what="the token file")
+        token = data.decode("utf-8").strip()
         mode = token_file.stat().st_mode
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "cannot be read as UTF-8 text"

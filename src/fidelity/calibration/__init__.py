@@ -9,6 +9,7 @@ from the small sample shipped here, and the result is cached.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -58,6 +59,12 @@ class Calibration:
         """Where a similarity falls among faithful translations (0-100)."""
         qs = sorted(self.faithful)
         return float(np.interp(similarity, [self.faithful[q] for q in qs], qs, left=0, right=100))
+
+    def faithful_at(self, percentile: float) -> float:
+        """The similarity that this percentile of faithful translations reaches, interpolated
+        between the stored percentiles (exact at a stored one)."""
+        qs = sorted(self.faithful)
+        return float(np.interp(percentile, qs, [self.faithful[q] for q in qs]))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -125,10 +132,10 @@ def _find_calibration(encoder: Encoder) -> Calibration:
         [r["mt"] for r in rows],
         "fidelity-sample",
     )
-    try:
-        from fidelity.io.atomic import write_text_atomic
+    from fidelity.errors import FidelityInputError
+    from fidelity.io.atomic import write_text_atomic
 
+    # A cache that cannot be written (read-only, not a file) only costs a recalibration.
+    with contextlib.suppress(OSError, FidelityInputError):
         write_text_atomic(Path(cached), json.dumps(result.to_dict(), indent=1))
-    except OSError:
-        pass
     return result

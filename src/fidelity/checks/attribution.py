@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, Languages, mention_spans, register
+from fidelity.checks.base import (
+    AlignedPair,
+    CheckContext,
+    Languages,
+    mention_spans,
+    parameters,
+    register,
+)
+from fidelity.config import Setting, section, whole_number
 from fidelity.model import Document, Finding, Severity
 from fidelity.readers.gazetteer import Mention, find_gazetteer, organisations_known
 from fidelity.readers.names import (
@@ -38,9 +46,17 @@ from fidelity.readers.names import (
 # The speaker stands right before the cue ("Naryshkin said", "Sergei Naryshkin, said"),
 # before an apposition ("Naryshkin, the director of the SVR, said"), or a few words after it
 # ("said Naryshkin", "according to the SVR").
+section(
+    "attribution",
+    {
+        "max-words-after": Setting(
+            "a whole number of at least 0", whole_number(0), 3,
+            "how many words may stand between a reporting verb and a speaker after it",
+        ),
+    },
+)
 _ADJACENT = re.compile(r"[\s,]*")
 _APPOSITION = re.compile(r"\s*,[^,.;:!?\"“”«»„]{1,120},\s*")
-MAX_WORDS_AFTER = 3
 _AFTER_KINDS = frozenset({"name", "org"})
 _GAP_BREAK = re.compile(r"[.;:!?\"“”«»„,]")
 _ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,5}(?!\w)")
@@ -89,28 +105,34 @@ def find_attributions(
     lang: str,
     document: Document | None = None,
     initials: frozenset[str] = frozenset(),
+    max_words_after: int = 3,
 ) -> list[Attribution]:
     """Each reporting cue with the name or organisation it gives the claim to. The document
-    the text comes from, and `initials` (`entities.initial_names`), tell a name that opens a
+    the text comes from, and `initials` (`names.initial_names`), tell a name that opens a
     sentence from an ordinary capital."""
     if not _has_cue(text, lang):
         return []
-    return _attributions(text, lang, _mentions(text, lang, document, initials))
+    mentions = _mentions(text, lang, document, initials)
+    return _attributions(text, lang, mentions, max_words_after)
 
 
-def _attributions(text: str, lang: str, mentions: list[Mention]) -> list[Attribution]:
+def _attributions(
+    text: str, lang: str, mentions: list[Mention], max_words_after: int
+) -> list[Attribution]:
     pattern = _cue_pattern(lang)
     if pattern is None:
         return []
     found = []
     for cue in pattern.finditer(text):
-        speaker = _nearest(text, mentions, cue.start(), cue.end())
+        speaker = _nearest(text, mentions, cue.start(), cue.end(), max_words_after)
         if speaker is not None:
             found.append(Attribution(speaker, cue.start(), cue.end()))
     return found
 
 
-def _nearest(text: str, mentions: list[Mention], start: int, end: int) -> Mention | None:
+def _nearest(
+    text: str, mentions: list[Mention], start: int, end: int, max_words_after: int
+) -> Mention | None:
     """The subject of the reporting verb, as news style places it."""
     before = [m for m in mentions if m.end <= start]
     if before and _ADJACENT.fullmatch(text[before[-1].end : start]):
@@ -122,7 +144,7 @@ def _nearest(text: str, mentions: list[Mention], start: int, end: int) -> Mentio
     after = next((m for m in mentions if m.start >= end and m.kind in _AFTER_KINDS), None)
     if after is not None:
         gap = text[end : after.start]
-        if not _GAP_BREAK.search(gap) and len(gap.split()) <= MAX_WORDS_AFTER:
+        if not _GAP_BREAK.search(gap) and len(gap.split()) <= max_words_after:
             return after
     return None
 
@@ -159,10 +181,11 @@ def check_attribution(pair: AlignedPair, context: CheckContext) -> list[Finding]
     o_initials = initial_names(o_text, o_lang, name_index(v_text, v_lang))
     v_initials = initial_names(v_text, v_lang, name_index(o_text, o_lang))
     o_named = _mentions(o_text, o_lang, context.original, o_initials)
-    o_said = _attributions(o_text, o_lang, o_named)
+    words_after = parameters(context, "attribution")["max-words-after"]
+    o_said = _attributions(o_text, o_lang, o_named, words_after)
     if not o_said:
         return []  # a pronoun or a title carries the claim: nothing to compare
-    v_said = find_attributions(v_text, v_lang, context.version, v_initials)
+    v_said = find_attributions(v_text, v_lang, context.version, v_initials, words_after)
     if not v_said:
         return []
     o_speakers = [a.speaker for a in o_said]

@@ -187,6 +187,17 @@ def skipped_checks(
     return skipped
 
 
+def parameters(context: CheckContext, check: str) -> dict[str, Any]:
+    """A check's parameters: its `[check]` settings section (`fidelity.config.section`,
+    declared next to the check, validated when the settings are read) over the declared
+    defaults."""
+    from fidelity.config import SECTIONS
+
+    declared = {key: setting.default for key, setting in SECTIONS.get(check, {}).items()}
+    configured = context.settings.get(check) if context is not None else None
+    return declared | dict(configured or {})
+
+
 def make_pairs(
     original: Document, version: Document, alignments: Iterable[Alignment]
 ) -> list[AlignedPair]:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, parameters, register, span_in
+from fidelity.config import SECTIONS, Setting, number_between, section, whole_number
 from fidelity.model import Document, Finding, Severity, Span
 from fidelity.readers.names import (
     common_word,
@@ -32,11 +34,25 @@ from fidelity.readers.names import (
     normalise_name,
 )
 
-# Given names this similar (after transliteration) are spellings of one name: "Sergei",
-# "Sergey", "Serguei".
-SAME_GIVEN_NAME = 80
-# A surname may carry a case ending this long in an inflecting original.
-MAX_ENDING = 3
+section(
+    "consistency",
+    {
+        "same-given-name": Setting(
+            "a number from 0 to 100", number_between(0, 100), 80.0,
+            "given names this similar (after transliteration, rapidfuzz ratio) are spellings "
+            "of one name: Sergei, Sergey, Serguei",
+        ),
+        "max-ending": Setting(
+            "a whole number of at least 0", whole_number(0), 3,
+            "a surname or given name may carry a case ending this long",
+        ),
+        "function-word-zipf": Setting(
+            "a number from 0 to 8", number_between(0, 8), 5.55,
+            "a sentence's first word this common (Zipf) is a function word ('Según'), not a "
+            "given name ('John' 5.4, 'Сергей' 5.2)",
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,7 @@ class Clash:
 
 
 def _full_names(
-    doc: Document, other: Document
+    doc: Document, other: Document, settings: dict[str, Any]
 ) -> list[tuple[int, int, str, tuple[str, ...], str]]:
     """(start, end, text, given-name keys, surname key) of every two-or-more-word name: the
     given names are every capitalised word before the surname but initials, so a title or a
@@ -63,7 +79,7 @@ def _full_names(
     elsewhere = name_index(other.text, other.lang)
     for segment in doc.segments:
         initials = initial_names(segment.text, doc.lang, elsewhere) | _given_at_start(
-            segment.text, doc.lang
+            segment.text, doc.lang, settings["function-word-zipf"]
         )
         for mention in find_names(segment.text, doc.lang, doc, None, initials):
             words = mention.text.split()
@@ -83,69 +99,74 @@ def _full_names(
     return names
 
 
-# A word this common (Zipf, wordfreq's small list) is a function word ("Según", "After",
-# "Selon"), not a given name ("John" 5.4, "Сергей" 5.2, "Jean" 5.5), even before a capital.
-FUNCTION_WORD_ZIPF = 5.55
 _FIRST_TWO = re.compile(r"\s*([^\W\d_][^\W\d_'’\-]*)[ \u00a0]+([^\W\d_][^\W\d_'’\-]*)")
 
 
-def _given_at_start(sentence: str, lang: str) -> frozenset[str]:
+def _given_at_start(sentence: str, lang: str, function_word_zipf: float) -> frozenset[str]:
     """A sentence that opens with two capitalised words opens with a full name ("Сергей
     Нарышкин заявил") unless the first is a function word."""
     m = _FIRST_TWO.match(sentence)
     if m is None or not (m.group(1)[0].isupper() and m.group(2)[0].isupper()):
         return frozenset()
-    if everyday_zipf(m.group(1), lang) >= FUNCTION_WORD_ZIPF:
+    if everyday_zipf(m.group(1), lang) >= function_word_zipf:
         return frozenset()
     return frozenset({m.group(1)})
 
 
-def _names_by_surname(doc: Document, other: Document) -> dict[str, dict[str, str]]:
+def _names_by_surname(
+    doc: Document, other: Document, settings: dict[str, Any]
+) -> dict[str, dict[str, str]]:
     """Per surname key: each given-name key with the full name it was first written in."""
     by_surname: dict[str, dict[str, str]] = {}
-    for _start, _end, text, givens, surname in _full_names(doc, other):
+    for _start, _end, text, givens, surname in _full_names(doc, other, settings):
         for given in givens:
             by_surname.setdefault(surname, {}).setdefault(given, text)
     return by_surname
 
 
-def _lookup(table: dict[str, dict[str, str]], surname: str) -> dict[str, str]:
+def _lookup(table: dict[str, dict[str, str]], surname: str, max_ending: int) -> dict[str, str]:
     """The original's given names for a surname, allowing a case ending on either side
     ("Кравцова" for "Кравцов")."""
     found: dict[str, str] = {}
     for key, givens in table.items():
         short, long = sorted((key, surname), key=len)
-        if long.startswith(short) and len(long) - len(short) <= MAX_ENDING and len(short) >= 3:
+        if long.startswith(short) and len(long) - len(short) <= max_ending and len(short) >= 3:
             found.update(givens)
     return found
 
 
-def _same_given(a: str, b: str) -> bool:
+def _same_given(a: str, b: str, settings: dict[str, Any]) -> bool:
     """One given name in two spellings ("Sergei", "Sergey") or two grammatical cases
     ("Александр", "Александре")."""
-    if fuzz.ratio(a, b) >= SAME_GIVEN_NAME:
+    max_ending = settings["max-ending"]
+    if fuzz.ratio(a, b) >= settings["same-given-name"]:
         return True
     short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and long.startswith(short[:-1]) and len(long) - len(short) <= MAX_ENDING
+    return (len(short) >= 4 and long.startswith(short[:-1])
+            and len(long) - len(short) <= max_ending)
 
 
-def find_clashes(version: Document, original: Document) -> list[Clash]:
+def find_clashes(
+    version: Document, original: Document, settings: dict[str, Any] | None = None
+) -> list[Clash]:
     """Names of the version that contradict the original's names for the same surname."""
     # Cased languages whose names keep one form in every grammatical case, and those that
     # inflect them (langdata properties).
     uninflected = bool(langdata.prop(version.lang, "uninflected_names"))
     if not uninflected and not langdata.prop(version.lang, "inflecting"):
         return []
-    in_original = _names_by_surname(original, version)
+    declared = {key: setting.default for key, setting in SECTIONS["consistency"].items()}
+    settings = declared | (settings or {})
+    in_original = _names_by_surname(original, version, settings)
     if not in_original:
         return []
     first_spelling: dict[str, str] = {}  # surname key -> the version's first full name
     clashes = []
-    for start, end, text, givens, surname in _full_names(version, original):
-        original_givens = _lookup(in_original, surname)
+    for start, end, text, givens, surname in _full_names(version, original, settings):
+        original_givens = _lookup(in_original, surname, settings["max-ending"])
         if not original_givens:
             continue
-        if not any(_same_given(given, g) for given in givens for g in original_givens):
+        if not any(_same_given(given, g, settings) for given in givens for g in original_givens):
             named = original_givens[min(original_givens)]
             clashes.append(Clash(start, end, text, named, "given name"))
             continue
@@ -164,7 +185,10 @@ def check_consistency(pair: AlignedPair, context: CheckContext) -> list[Finding]
         return []
     first, last = pair.version_segments[0].start, pair.version_segments[-1].end
     findings = []
-    clashes = context.analysis("consistency", lambda c: find_clashes(c.version, c.original))
+    clashes = context.analysis(
+        "consistency",
+        lambda c: find_clashes(c.version, c.original, parameters(c, "consistency")),
+    )
     for clash in clashes:
         if not first <= clash.start < last:
             continue

@@ -2,7 +2,8 @@
 
 In a translation every sentence should have a rendering, so both are major; a re-report may
 leave parts of a statement out (minor), but content with no source at all is still major,
-because an editor must be able to source every claim.
+because an editor must be able to source every claim. A news page's headline or dateline,
+added or dropped, is minor: it repeats the story, it does not add to it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register
 from fidelity.model import Finding, Severity
+from fidelity.readers.layout import is_page_furniture
 
 
 @register("omission")
@@ -20,6 +22,8 @@ def check_omission(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     quoted = any(mark in pair.original_text for mark in marks)
     severity = Severity.MAJOR if context.mode == "translation" or quoted else Severity.MINOR
     what = "a direct quote" if quoted else "this sentence"
+    if all(is_page_furniture(context.original, s) for s in pair.original_segments):
+        severity, what = Severity.MINOR, "the page's headline or dateline"
     return [
         Finding(
             check="omission",
@@ -37,12 +41,17 @@ def check_omission(pair: AlignedPair, context: CheckContext) -> list[Finding]:
 def check_addition(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if pair.original_segments or not pair.version_segments:
         return []
+    furniture = all(is_page_furniture(context.version, s) for s in pair.version_segments)
     return [
         Finding(
             check="addition",
             category="addition",
-            severity=Severity.MAJOR,
-            message="the version says this, but nothing in the original does",
+            severity=Severity.MINOR if furniture else Severity.MAJOR,
+            message=(
+                "a headline or dateline the original's page does not have"
+                if furniture
+                else "the version says this, but nothing in the original does"
+            ),
             original_span=None,
             version_span=pair.version_span(context.version),
             evidence={"best_similarity": _rounded(pair.similarity)},

@@ -112,7 +112,9 @@ def _hedge_dropped(
     else:
         version_span = pair.version_span(context.version)
         message = f"hedge “{hedge.group(0)}” was dropped: the claim reads as certain"
-        severity = Severity.MINOR
+        # As grave as a hedge made certain (README, severity policy): the reader is told
+        # as a fact what the source only supposed.
+        severity = Severity.MAJOR
     evidence: dict[str, object] = {"hedge": hedge.group(0)}
     if certainty is not None:
         evidence["certainty"] = certainty.group(0)

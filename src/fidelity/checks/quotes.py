@@ -9,11 +9,13 @@ no counterpart in the original quote was put in the speaker's mouth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, parameters, register, span_in
+from fidelity.config import Setting, number_between, percentile, section, whole_number
 from fidelity.model import Finding, Severity, Span
 from fidelity.readers.clauses import unrendered_clauses, word_weight
 
@@ -24,11 +26,24 @@ def _pairs() -> dict[str, str]:
     return langdata.table(langdata.MULTILINGUAL, "quotes")["pairs"]
 
 
-# Quoted fragments shorter than this are titles or scare quotes, not reported speech.
-MIN_QUOTE_WORDS = 4
-# A quote at least this close to its original (percentile of faithful translations) is not
-# taken apart clause by clause: the costly part of the check runs only where it can matter.
-FAITHFUL_QUOTE_PERCENTILE = 50
+section(
+    "quote",
+    {
+        "min-words": Setting(
+            "a whole number of at least 1", whole_number(1), 4,
+            "quoted fragments shorter than this are titles or scare quotes, not speech",
+        ),
+        "faithful-percentile": Setting(
+            "a number from 0 to 100", percentile, 50.0,
+            "a quote at least this close to its original (percentile of faithful "
+            "translations) is not taken apart clause by clause",
+        ),
+        "whole-sentence-share": Setting(
+            "a number from 0 to 1", number_between(0, 1), 0.85,
+            "a quote holding this share of its sentence's characters is the sentence",
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,7 @@ class Quote:
     text: str
 
 
-def find_quotes(text: str) -> list[Quote]:
+def find_quotes(text: str, min_words: int = 4) -> list[Quote]:
     """Quoted stretches; an opening mark with no closing one runs to the end of the text,
     as wire copy often leaves a quote open across a sentence break."""
     quotes: list[Quote] = []
@@ -61,7 +76,7 @@ def find_quotes(text: str) -> list[Quote]:
         end = close if close >= 0 else len(text)
         inner = text[start + 1 : end]
         stripped = inner.strip()
-        if word_weight(stripped) >= MIN_QUOTE_WORDS:
+        if word_weight(stripped) >= min_words:
             lead = len(inner) - len(inner.lstrip())
             quotes.append(Quote(start + 1 + lead, start + 1 + lead + len(stripped), stripped))
         position = end + 1
@@ -72,10 +87,11 @@ def find_quotes(text: str) -> list[Quote]:
 def check_quotes(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     if not pair.original_segments or not pair.version_segments:
         return []
-    v_quotes = find_quotes(pair.version_text)
+    settings = parameters(context, "quote")
+    v_quotes = find_quotes(pair.version_text, settings["min-words"])
     if not v_quotes:
         return []
-    o_quotes = find_quotes(pair.original_text)
+    o_quotes = find_quotes(pair.original_text, settings["min-words"])
     findings: list[Finding] = []
     for quote in v_quotes:
         version_span = span_in(context.version, pair.version_segments, quote.start, quote.end)
@@ -93,12 +109,8 @@ def check_quotes(pair: AlignedPair, context: CheckContext) -> list[Finding]:
                 )
             )
             continue
-        findings.extend(_compare_quote(pair, context, quote, o_quotes, version_span))
+        findings.extend(_compare_quote(pair, context, quote, o_quotes, version_span, settings))
     return findings
-
-
-# A quote holding this share of its sentence's characters is the sentence, for similarity.
-WHOLE_SENTENCE = 0.85
 
 
 def _share(quote: Quote, text: str) -> float:
@@ -111,13 +123,15 @@ def _compare_quote(
     quote: Quote,
     o_quotes: list[Quote],
     version_span: Span,
+    settings: dict[str, Any],
 ) -> list[Finding]:
     encoder = context.encoder
-    faithful = context.calibration.faithful[FAITHFUL_QUOTE_PERCENTILE]
+    faithful = context.calibration.faithful_at(settings["faithful-percentile"])
+    whole = settings["whole-sentence-share"]
     if (
         len(o_quotes) == 1
-        and _share(quote, pair.version_text) >= WHOLE_SENTENCE
-        and _share(o_quotes[0], pair.original_text) >= WHOLE_SENTENCE
+        and _share(quote, pair.version_text) >= whole
+        and _share(o_quotes[0], pair.original_text) >= whole
         and (pair.similarity or 0.0) >= faithful
     ):
         return []  # a quote that is the whole sentence is as faithful as the sentence

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from fidelity import langdata
-from fidelity.checks.base import AlignedPair, CheckContext, Languages, register, span_in
+from fidelity.checks.base import AlignedPair, CheckContext, Languages, parameters, register, span_in
+from fidelity.config import Setting, number_between, section
 from fidelity.lang import language_name
 from fidelity.model import Finding, Severity
 from fidelity.readers.words import zipf
@@ -34,11 +36,20 @@ _SCRIPT_NAMES = {
     "KATAKANA": "Japanese kana",
     "HANGUL": "Korean script",
 }
-# A word shared with the original counts as left untranslated when it is at least this much
-# more common (Zipf scale, log10 per billion words) in the original's language, and rare in
-# the version's.
-ZIPF_GAP = 2.0
-ZIPF_RARE = 3.0
+section(
+    "untranslated",
+    {
+        "zipf-gap": Setting(
+            "a number from 0 to 8", number_between(0, 8), 2.0,
+            "a word shared with the original counts as left untranslated when it is at least "
+            "this much more common (Zipf scale) in the original's language ...",
+        ),
+        "zipf-rare": Setting(
+            "a number from 0 to 8", number_between(0, 8), 3.0,
+            "... and rarer than this in the version's",
+        ),
+    },
+)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -99,7 +110,8 @@ def check_untranslated(pair: AlignedPair, context: CheckContext) -> list[Finding
     if expected == scripts(o_lang) == frozenset({LATIN}):
         findings.extend(
             _finding(pair, context, m.start(), m.end(), f"left in {language_name(o_lang)}", LATIN)
-            for m in _shared_foreign_words(pair, o_lang, v_lang)
+            for m in _shared_foreign_words(pair, o_lang, v_lang,
+                                           parameters(context, "untranslated"))
         )
     return findings
 
@@ -133,31 +145,34 @@ def _foreign_runs(text: str, expected: frozenset[str]) -> list[tuple[int, int, s
     return runs
 
 
-def _shared_foreign_words(pair: AlignedPair, o_lang: str, v_lang: str) -> list[re.Match[str]]:
+def _shared_foreign_words(
+    pair: AlignedPair, o_lang: str, v_lang: str, settings: dict[str, Any]
+) -> list[re.Match[str]]:
     original_words = {w.lower() for w in _WORD.findall(pair.original_text)}
     found = []
     for match in _WORD.finditer(pair.version_text):
         word = match.group(0)
         if word[0].isupper() or word.lower() not in original_words:
             continue  # names are shared across languages by design
-        if _left_untranslated(word.lower(), o_lang, v_lang):
+        if _left_untranslated(word.lower(), o_lang, v_lang, settings["zipf-rare"],
+                              settings["zipf-gap"]):
             found.append(match)
     return found
 
 
-def _left_untranslated(word: str, o_lang: str, v_lang: str) -> bool:
+def _left_untranslated(word: str, o_lang: str, v_lang: str, rare: float, gap: float) -> bool:
     """Decided on wordfreq's small lists (words of Zipf 3 and more, 20 ms to load) where they
     settle it, and on the large lists (0.3 s a language) only where they do not. A word rare
     in the original's own language too (below Zipf 3) is no sign of untranslated text."""
     in_original = _frequency(word, o_lang, "small")
-    if in_original < ZIPF_RARE:
+    if in_original < rare:
         return False
     in_version = _frequency(word, v_lang, "small")
-    if in_version >= ZIPF_RARE:
+    if in_version >= rare:
         return False  # common in the version's language as well
-    if in_original - ZIPF_RARE >= ZIPF_GAP:
+    if in_original - rare >= gap:
         return True  # rare in the version's language, so the gap holds whatever it is exactly
-    return in_original - _frequency(word, v_lang, "large") >= ZIPF_GAP
+    return in_original - _frequency(word, v_lang, "large") >= gap
 
 
 def _frequency(word: str, lang: str, wordlist: str) -> float:

@@ -166,7 +166,6 @@ class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
             _connection(http.client.HTTPSConnection, self._deadline),
             req,
             context=self._context,
-            check_hostname=self._check_hostname,
         )
 
 

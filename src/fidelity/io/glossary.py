@@ -87,7 +87,7 @@ def load_glossary(path: str | Path) -> Glossary:
     """Read a CSV/TSV or TBX glossary; FidelityInputError when it cannot be used."""
     file = Path(path)
     name = str(path)
-    data = _read_bytes(file, name, MAX_GLOSSARY_BYTES)
+    data = _read_bytes(file, name, MAX_GLOSSARY_BYTES, "glossary")
     suffix = file.suffix.lower()
     looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     if suffix in {".tbx", ".xml"} or (suffix not in {".csv", ".tsv"} and looks_xml):
@@ -114,6 +114,7 @@ def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
         if header is None:
             raise FidelityInputError("file is empty", name)
         columns = _csv_columns(header, name)
+        most = MAX_GLOSSARY_ENTRIES.value()
         entries: list[Entry] = []
         for row in rows:
             if not any(cell.strip() for cell in row):
@@ -128,7 +129,7 @@ def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
             entry = _csv_entry(dict(zip(columns, row, strict=False)), line, name)
             if entry is not None:
                 entries.append(entry)
-                _refuse_too_many(entries, name)
+                _refuse_too_many(entries, most, name)
     except csv.Error as exc:
         raise FidelityInputError(f"malformed CSV at line {rows.line_num}: {exc}", name) from None
     return entries
@@ -202,13 +203,14 @@ def _read_tbx(data: bytes, name: str) -> list[Entry]:
     kind = _local(root)
     if kind not in {"martif", "tbx"}:
         raise FidelityInputError(f"not a TBX file (root element is <{kind}>)", name)
+    most = MAX_GLOSSARY_ENTRIES.value()
     entries: list[Entry] = []
     for element in root.iter():
         if _local(element) in _ENTRY_ELEMENTS:
             entry = _tbx_entry(element, name)
             if entry is not None:
                 entries.append(entry)
-                _refuse_too_many(entries, name)
+                _refuse_too_many(entries, most, name)
     return entries
 
 
@@ -289,8 +291,8 @@ def _inside_term_group(node: etree._Element, entry: etree._Element) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _refuse_too_many(entries: list[Entry], name: str) -> None:
-    most = MAX_GLOSSARY_ENTRIES.value()
+def _refuse_too_many(entries: list[Entry], most: int | float, name: str) -> None:
+    """The limit is read once per file by the caller, not once per entry."""
     if len(entries) > most:
         raise FidelityInputError(
             f"glossary has more than {most:,} entries "

@@ -47,7 +47,9 @@ def load_path(path: str | Path) -> LoadedText:
     return loaded
 
 
-def read_file_bytes(file: Path, name: str, limit: Limit = MAX_BYTES) -> bytes:
+def read_file_bytes(
+    file: Path, name: str, limit: Limit = MAX_BYTES, what: str = "input"
+) -> bytes:
     """The bytes of a file, refused with a clear reason if it is missing, a folder, over
     the size limit or unreadable; every reader of user files goes through here.
 
@@ -56,7 +58,7 @@ def read_file_bytes(file: Path, name: str, limit: Limit = MAX_BYTES) -> bytes:
     fill the memory."""
     try:
         with open(file, "rb") as handle:
-            return read_bounded(handle, name, limit)
+            return read_bounded(handle, name, limit, what)
     except FileNotFoundError:
         raise FidelityInputError("no such file", name) from None
     except IsADirectoryError:

@@ -66,6 +66,8 @@ _ZH_DATE = re.compile(
     rf"(?:(?:至|到|-|—|–|~)(\d{{1,2}}|[{_ZH_NUM}]{{1,3}}))?月份?"
     rf"(?:(\d{{1,2}}|[{_ZH_NUM}]{{1,3}})[日号])?"
 )
+# Characters either side of a month name in which its day, year and context are looked for.
+_CONTEXT = 100
 _ZH_DAY_ONLY = re.compile(r"(?<![\d月])(\d{1,2})[日号](?!本)")
 _ZH_WEEKDAY = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
 _JA_WEEKDAY = re.compile(r"([月火水木金土日])曜日?")
@@ -216,7 +218,10 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
                 continue
             month = int((m.lastgroup or "m0")[1:])
             start, end = m.start(), m.end()
-            before, after = text[:start], text[end:]
+            # Only the words next to the month matter; slicing the whole text around every
+            # month name made a long segment quadratic.
+            window = max(0, start - _CONTEXT)
+            before, after = text[window:start], text[end : end + _CONTEXT]
             day_before = _DAY_BEFORE.search(before)
             day_after = (
                 _DAY_AFTER.match(after)
@@ -242,11 +247,11 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
             day = None
             if day_before and 1 <= int(day_before.group(1)) <= 31:
                 day = int(day_before.group(1))
-                start = day_before.start()
+                start = window + day_before.start()
             elif day_after and 1 <= int(day_after.group(1)) <= 31:
                 day = int(day_after.group(1))
                 end += day_after.end()
-            year_match = _YEAR_AFTER.match(text[end:])
+            year_match = _YEAR_AFTER.match(text[end : end + _CONTEXT])
             year = None
             if year_match:
                 year = int(year_match.group(1))
@@ -268,7 +273,7 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
         for m in _EN_DAY_ONLY.finditer(text):
             group = 1 if m.group(1) else 2
             s, e, day = m.start(group), m.end(), int(m.group(group))
-            if free(s, e) and 1 <= day <= 31 and not re.match(r"\s+of\b", text[e:]):
+            if free(s, e) and 1 <= day <= 31 and not re.match(r"\s+of\b", text[e : e + _CONTEXT]):
                 add(DateMention(s, e, text[s:e], day=day))
     weekdays = weekday_pattern(lang)
     if weekdays is not None:

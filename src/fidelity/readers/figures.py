@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from fidelity import langdata
+from fidelity.readers.currencies import approximate_at, currency_at, currency_before
 from fidelity.readers.dates import find_dates
 from fidelity.readers.digits import normalise_digits
 
@@ -27,6 +28,8 @@ _NUMBER = re.compile(
     r"\d+(?:(?:[.,]|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))\d+)*"
 )
 _CODE_BEFORE = re.compile(r"[A-Za-z\u0400-\u04FF][-‐]$")
+# Characters after a figure in which its ordinal ending, decade or scale word is looked for.
+_CONTEXT = 64
 _ORDINAL_AFTER = re.compile(
     r"^(?:st|nd|rd|th|er|re|ère|ème|eme|e|º|ª|-?й|-?я|-?го|-?е|-?м|-?х|-?ю)(?![A-Za-zА-Яа-я])"
 )
@@ -42,6 +45,8 @@ _TIME = re.compile(
 # Every clock time has a digit followed by one of these: a cheap test before _TIME's scan.
 _TIME_HINT = re.compile(r"\d\s*(?:[:：h.时時点點]|a\.m\.|p\.m\.|Uhr)")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
+_MONEY_SUFFIX = re.compile(r"^(m|k)\b", re.IGNORECASE)
+_MONEY_SUFFIXES = {"m": 6, "k": 3}
 
 
 def scale_languages() -> tuple[str, ...]:
@@ -82,6 +87,8 @@ class Figure:
     soft: bool = False  # an ordinal ("3rd"), a decade: read, but never reported on its own
     decade: bool = False
     unit: str = ""  # "time" for a clock time, whose value is minutes after midnight
+    currency: str = ""  # the currency's family ("EUR", "dollar"), where one is written
+    approximate: bool = False  # marked so by its writer: "about 20", « près de 20 »
 
 
 def parse_number(raw: str, lang: str) -> Decimal | None:
@@ -172,14 +179,16 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
         start, end = m.start(), m.end()
         if start < consumed or any(start < b and a < end for a, b in blocked):
             continue
-        if _CODE_BEFORE.search(text[:start]):
+        # Windows next to the figure, not the rest of the text: slicing that for every
+        # figure made a long segment quadratic.
+        if _CODE_BEFORE.search(text[max(0, start - 2) : start]):
             continue
         raw = m.group(0).rstrip(".,")
         end = start + len(raw)
         value = parse_number(raw, lang)
         if value is None:
             continue
-        after = text[end:]
+        after = text[end : end + _CONTEXT]
         soft = False
         decade = False
         if _ORDINAL_AFTER.match(after):
@@ -188,14 +197,22 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
             soft = decade = True
         elif langdata.prop(lang, "no_space"):
             value, end = _cjk_scaled(text, value, lang, end)
-            if re.match(r"年?代", text[end:]):
+            if re.match(r"年?代", text[end : end + 2]):
                 soft = True  # "80年代", "30代": a decade or an age
         else:
             scale = scale_pattern.match(after)
             if scale and scale.lastgroup:
                 value *= Decimal(10) ** exponents[int(scale.lastgroup[1:])]
                 end += scale.end()
-        figures.append(Figure(value.normalize(), start, end, text[start:end], soft, decade))
+            elif (money := _MONEY_SUFFIX.match(after)) and currency_before(text, start):
+                # "€5m", "$300k": a scale letter only counts after a currency ("5m" is metres).
+                value *= Decimal(10) ** _MONEY_SUFFIXES[money.group(1).lower()]
+                end += money.end()
+        figures.append(Figure(
+            value.normalize(), start, end, text[start:end], soft, decade,
+            currency=currency_at(text, start, end),
+            approximate=approximate_at(text, start, end, lang),
+        ))
         consumed = end
     return tuple(figures)
 
@@ -215,7 +232,7 @@ def _cjk_scaled(text: str, value: Decimal, lang: str, end: int) -> tuple[Decimal
         total += value * Decimal(10) ** scale[1]
         end = at + len(scale[0])
         last_exponent = scale[1]
-        more = re.match(r"\d+(?:\.\d+)?", text[end:])
+        more = re.match(r"\d+(?:\.\d+)?", text[end : end + _CONTEXT])
         if not more:
             return total, end
         value = Decimal(more.group(0))

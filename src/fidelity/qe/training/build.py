@@ -17,7 +17,7 @@ import sys
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fidelity.qe.training.data import (
@@ -88,15 +88,25 @@ def without_major(examples: Iterable[Example], origins: Sequence[str]) -> list[E
     return [e for e in examples if e.origin in origins and not e.has_major]
 
 
-def split(
-    examples: Iterable[Example], dev_groups: set[str], dev_permille: int, seed: int
-) -> tuple[list[Example], list[Example]]:
-    """By source sentence: a group from a dev file, or drawn by hash, goes wholly to dev."""
-    train, dev = [], []
-    for example in examples:
-        drawn = stable_hash(example.group, key=f"split{seed}") % 1000 < dev_permille
-        (dev if example.group in dev_groups or drawn else train).append(example)
-    return train, dev
+@dataclass(frozen=True)
+class Splitter:
+    """Which side a source sentence falls on: a group from a dev file, or one drawn by hash,
+    goes wholly to dev. Decided before synthesis, so errors made for training borrow names and
+    clauses from training sentences only."""
+
+    dev_groups: frozenset[str]
+    dev_permille: int
+    seed: int
+
+    def is_dev(self, group: str) -> bool:
+        drawn = stable_hash(group, key=f"split{self.seed}") % 1000 < self.dev_permille
+        return group in self.dev_groups or drawn
+
+    def split(self, examples: Iterable[Example]) -> tuple[list[Example], list[Example]]:
+        train, dev = [], []
+        for example in examples:
+            (dev if self.is_dev(example.group) else train).append(example)
+        return train, dev
 
 
 def cap(examples: list[Example], caps: dict[str, int], seed: int) -> list[Example]:
@@ -128,15 +138,27 @@ def build(manifest: dict, data_root: Path) -> tuple[list[Example], list[Example]
     seed = int(manifest["seed"])
     files = SourceFiles(data_root)
     examples, dev_groups = collect(manifest, files)
+    splitter = Splitter(
+        frozenset(dev_groups), int(manifest.get("split", {}).get("dev_permille", 50)), seed
+    )
     synthetic = manifest.get("synthetic", {})
     if synthetic.get("per_kind"):
         base = faithful(examples, synthetic.get("sources", ["mlqe-pe", "mqm", "demetr-good"]))
         base += without_major(examples, synthetic.get("segment_label_sources", []))
-        examples += synthesise(both_directions(base), dict(synthetic["per_kind"]), seed)
+        pairs = both_directions(base)
+        counts = {kind: int(n) for kind, n in synthetic["per_kind"].items()}
+        dev_share = float(synthetic.get("dev_share", 0.1))
+        examples += synthesise(
+            [p for p in pairs if not splitter.is_dev(p.group)], counts, seed, id_prefix="synth"
+        )
+        examples += synthesise(
+            [p for p in pairs if splitter.is_dev(p.group)],
+            {kind: round(n * dev_share) for kind, n in counts.items()},
+            seed,
+            id_prefix="synth-dev",
+        )
     examples = unique_ids(examples)
-    train, dev = split(
-        examples, dev_groups, int(manifest.get("split", {}).get("dev_permille", 50)), seed
-    )
+    train, dev = splitter.split(examples)
     caps = manifest.get("caps", {})
     train, dev = cap(train, caps, seed), cap(dev, caps, seed)
     rng = random.Random(seed)

@@ -95,13 +95,23 @@ def _replace(text: str, start: int, end: int, new: str) -> tuple[str, tuple[int,
     return out, _neighbour_word(out, start)
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _neighbour_word(text: str, index: int) -> tuple[int, int]:
+    """The word after `index` (before it at the end of the text); in scripts written without
+    spaces, a number or at most two characters, not the whole run up to the next comma."""
     start = index
     while start < len(text) and not text[start].isalnum():
         start += 1
     end = start
     while end < len(text) and (text[end].isalnum() or text[end] in "-'’"):
         end += 1
+    if start < end and _CJK.search(text[start:end]):
+        if text[start].isdigit():
+            end = start + len(re.match(r"\d+", text[start:]).group())
+        else:
+            end = min(end, start + 2)
     if start < end:
         return start, end
     end = index
@@ -271,10 +281,22 @@ def perturb_polarity(pair: Pair, rng: random.Random, pools: Pools) -> Edit | Non
 
 
 def perturb_hedge_removed(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
-    """A hedge or a source dropped: what was reported or possible now reads as fact."""
-    pairs = lexicon(pair.tgt_lang).get("hedge_to_certain", [])
-    return _one(_swap_from_pairs(pair.tgt, pair.tgt_lang, pairs, rng, False), pair, "major",
-                "mistranslation")
+    """A hedge or a source dropped: what was reported or possible now reads as fact; or an
+    approximation ('about', 'up to') dropped before its number, which becomes exact."""
+    lex = lexicon(pair.tgt_lang)
+    approximate = []
+    for word in lex.get("approximators", []):
+        pattern = _compiled(word, pair.tgt_lang, "")
+        for match in pattern.finditer(pair.tgt):
+            gap = re.match(r"\s*(?=\d)", pair.tgt[match.end() :])
+            if gap is not None:
+                approximate.append((match.start(), match.end() + gap.end()))
+    swapped = _swap_from_pairs(pair.tgt, pair.tgt_lang, lex.get("hedge_to_certain", []), rng,
+                               False)
+    if approximate and (swapped is None or rng.random() < 0.5):
+        start, end = rng.choice(sorted(approximate))
+        swapped = _replace(pair.tgt, start, end, "")
+    return _one(swapped, pair, "major", "mistranslation")
 
 
 def perturb_hedge_added(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
@@ -307,6 +329,25 @@ def perturb_gender(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
     pairs = lexicon(pair.tgt_lang).get("gender", [])
     return _one(_swap_from_pairs(pair.tgt, pair.tgt_lang, pairs, rng, True), pair, "major",
                 "mistranslation")
+
+
+def perturb_typo(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
+    """Two letters of a word swapped or one dropped: a minor fluency slip, so the model learns
+    that a changed word is not by itself a major error."""
+    if pair.tgt_lang in _NO_SPACE_LANGS:  # no words to misspell, only characters
+        return None
+    # alphabetic scripts only: elsewhere a dropped letter may break a syllable cluster
+    words = list(re.finditer(r"[A-Za-zÀ-ɏЀ-ӿ]{4,}", pair.tgt))
+    if not words:
+        return None
+    match = rng.choice(words)
+    word = match.group()
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5 and word[i] != word[i + 1]:
+        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    else:
+        new = word[:i] + word[i + 1 :]
+    return _one(_replace(pair.tgt, match.start(), match.end(), new), pair, "minor", "fluency")
 
 
 def benign_rewording(pair: Pair, rng: random.Random, pools: Pools) -> Edit | None:
@@ -538,6 +579,7 @@ KINDS: dict[str, Perturbation] = {
     "clause_added": perturb_clause_added,
     "clause_dropped": perturb_clause_dropped,
     "entity_dropped": perturb_entity_dropped,
+    "typo": perturb_typo,
     "benign": benign_rewording,
 }
 # kinds whose result is still a faithful pair (no spans, no major error)
@@ -545,7 +587,11 @@ FAITHFUL_KINDS = frozenset({"benign"})
 
 
 def synthesise(
-    pairs: Sequence[Pair], counts: dict[str, int], seed: int, pools: Pools | None = None
+    pairs: Sequence[Pair],
+    counts: dict[str, int],
+    seed: int,
+    pools: Pools | None = None,
+    id_prefix: str = "synth",
 ) -> list[Example]:
     """Up to `counts[kind]` examples of each kind, spread over the version languages in turn,
     each faithful pair used at most once per kind (fully labelled pairs before those with a
@@ -577,7 +623,7 @@ def synthesise(
                     del queues[lang]
                 if edit is None:
                     continue
-                examples.append(_as_example(edit, pair, kind, made))
+                examples.append(_as_example(edit, pair, kind, f"{id_prefix}:{kind}:{made}"))
                 made += 1
                 if made >= wanted:
                     break
@@ -588,9 +634,9 @@ def _shuffled(items: list[Pair], rng: random.Random) -> list[Pair]:
     return rng.sample(items, len(items))
 
 
-def _as_example(edit: Edit, pair: Pair, kind: str, index: int) -> Example:
+def _as_example(edit: Edit, pair: Pair, kind: str, id: str) -> Example:
     return make_example(
-        id=f"synth:{kind}:{index}",
+        id=id,
         origin=f"synth-{kind}",
         src=edit.src,
         tgt=edit.tgt,
