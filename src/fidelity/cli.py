@@ -26,12 +26,12 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperCommand
 
-from fidelity.config import Settings
 from fidelity.errors import REPORT_BUGS_AT, FidelityInputError, FidelityWarning, printable_path
-from fidelity.io.fetch import Url
 
 if TYPE_CHECKING:
     from fidelity.batch import BatchSummary
+    from fidelity.config import Settings
+    from fidelity.io.fetch import Url
     from fidelity.model import Report
 
 EXIT_INPUT = 2
@@ -243,16 +243,6 @@ def _silence_stdout() -> None:
         pass
 
 
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """A command's input errors as one line and exit 2 at this point (`_guarded` does the
-    same for whatever escapes)."""
-    try:
-        yield
-    except FidelityInputError as error:
-        _fail(str(error))
-
-
 def _require_stdin(arguments: list[str]) -> None:
     """`-` reads standard input; with stdin closed (`<&-`) there is nothing to read."""
     if "-" in arguments and (sys.stdin is None or sys.stdin.closed):
@@ -425,7 +415,7 @@ def check(
     _require_stdin([original, *(versions or [])])
     if output_format == Format.xlsx and is_stdout(output) and sys.stdout.isatty():
         _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
-    with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
+    with _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
         baseline_file = baseline or default_baseline_path(settings.source)
         output = prepare_output(
@@ -535,19 +525,18 @@ def align(
     from fidelity.api import align_documents
     from fidelity.io.atomic import prepare_output
 
-    with _user_errors():
-        output = prepare_output(output, [original, version])
-        result = align_documents(
-            original,
-            version,
-            mode=mode.value,
-            model=model,
-            split=split.value,
-            lang_original=lang_original,
-            lang_version=lang_version,
-            cache=cache,
-            allow_network=allow_network,
-        )
+    output = prepare_output(output, [original, version])
+    result = align_documents(
+        original,
+        version,
+        mode=mode.value,
+        model=model,
+        split=split.value,
+        lang_original=lang_original,
+        lang_version=lang_version,
+        cache=cache,
+        allow_network=allow_network,
+    )
     if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
@@ -722,12 +711,11 @@ def serve(
     except ImportError as error:
         _fail(f"fidelity serve needs FastAPI and uvicorn ({error.name} is not installed): "
               "pip install 'fidelity[serve]'")
-    with _user_errors():
-        server.serve(
-            host=host, port=port, max_body=max_body, concurrency=concurrency, queue=queue,
-            queue_wait=queue_wait, token_file=token_file, model=model, config=config,
-            allow_network=allow_network, say=lambda line: _stderr().print(Text(line)),
-        )
+    server.serve(
+        host=host, port=port, max_body=max_body, concurrency=concurrency, queue=queue,
+        queue_wait=queue_wait, token_file=token_file, model=model, config=config,
+        allow_network=allow_network, say=lambda line: _stderr().print(Text(line)),
+    )
 
 
 @app.command()

@@ -44,7 +44,6 @@ from fidelity.lang import normalise_code
 from fidelity.limits import MAX_GLOSSARY_BYTES, MAX_GLOSSARY_ENTRIES
 from fidelity.model import Severity
 
-GLOSSARY_SUFFIXES = frozenset({".csv", ".tsv", ".tbx"})
 _META_COLUMNS = ("note", "severity")
 _SEVERITY_IN_NOTE = re.compile(r"\bseverity\s*[:=]\s*(minor|major|critical)\b", re.IGNORECASE)
 _ENTRY_ELEMENTS = frozenset({"termEntry", "conceptEntry"})
