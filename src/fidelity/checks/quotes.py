@@ -17,7 +17,7 @@ from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, parameters, register, span_in
 from fidelity.config import Setting, number_between, percentile, section, whole_number
 from fidelity.model import Finding, Severity, Span
-from fidelity.readers.clauses import unrendered_clauses, word_weight
+from fidelity.readers.clauses import split_clauses, unrendered_clauses, word_weight
 
 
 def _pairs() -> dict[str, str]:
@@ -139,8 +139,12 @@ def _compare_quote(
     best = int(np.argmax(vectors[1:] @ vectors[0]))
     source = o_quotes[best]
     similarity = float(vectors[1 + best] @ vectors[0])
-    if similarity >= faithful:
-        return []  # as close as a typical faithful translation: nothing to take apart
+    if similarity >= faithful and len(split_clauses(quote.text)) <= len(
+        split_clauses(source.text)
+    ):
+        # As close as a typical faithful translation and no more clauses than the original's
+        # quote: nothing to take apart. A clause more ("cueste lo que cueste") is looked at.
+        return []
     # Content the version renders outside its quotation marks still counts as rendered:
     # quoting a fragment and paraphrasing the rest is legitimate.
     missing = unrendered_clauses(encoder, source.text, pair.version_text)
