@@ -113,3 +113,53 @@ def test_a_headline_alone_is_a_minor_addition_and_a_claim_is_not() -> None:
     by_start = {f.version_span.text[:20]: f.severity for f in findings if f.version_span}
     assert by_start.get("The mayor has promis") == Severity.MAJOR
     assert all(s <= Severity.MINOR for text, s in by_start.items() if text.startswith("Lyon"))
+
+
+# --- readers behind the conventions ---------------------------------------------------------
+
+
+def test_a_japanese_issue_number_is_no_day_and_a_turkish_month_is_read_in_small_letters() -> None:
+    from fidelity.readers.dates import find_dates
+
+    assert find_dates("台風14号が接近している。", "ja") == []
+    assert [d.month for d in find_dates("mayıs ayında enflasyon geriledi.", "tr")] == [5]
+    assert find_dates("Tarlada ekim yapıldı.", "tr") == []  # "ekim": sowing, not October
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "currency", "approximate"),
+    [
+        ("5 millions d'euros", "fr", "EUR", False),
+        ("€5m", "en", "EUR", False),
+        ("about $5 million", "en", "dollar", True),
+        ("2,5 milyar lira", "tr", "TRY", False),
+        ("約500億円", "ja", "yen-yuan", True),
+        ("45 мільйонів гривень", "uk", "UAH", False),
+    ],
+)
+def test_figures_carry_their_currency_and_approximation(
+    text: str, lang: str, currency: str, approximate: bool
+) -> None:
+    from fidelity.readers.figures import find_figures
+
+    [figure] = find_figures(text, lang)
+    assert (figure.currency, figure.approximate) == (currency, approximate)
+
+
+def test_a_duration_as_a_time_and_as_hours_and_minutes_is_one_figure() -> None:
+    findings = _findings("Aufstieg zur Hütte in 1 Std. 30 Min. über den Grat.", "de",
+                         "Montée au refuge en 1 h 30 par l'arête.", "fr")
+    assert not [f for f in findings if f.check == "number"], findings
+
+
+def test_a_quote_cut_to_half_its_length_is_found() -> None:
+    # The quote's length is read against the whole document's: the story around it counts.
+    findings = _findings(
+        "Le feu a parcouru 4 200 hectares depuis samedi. Plus de 900 pompiers sont mobilisés. "
+        "« La situation reste très préoccupante et le vent pourrait encore attiser les "
+        "flammes dans la nuit », a déclaré le préfet. Les habitants ont été évacués.", "fr",
+        "The fire has burned 4,200 hectares since Saturday. More than 900 firefighters are "
+        "deployed. \"The situation remains very worrying,\" the prefect said. Residents have "
+        "been evacuated.", "en",
+    )
+    assert any(f.check == "quote" and f.severity == Severity.MAJOR for f in findings), findings

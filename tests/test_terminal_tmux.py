@@ -13,6 +13,7 @@ unless the CI environment variable is set, in which case a missing tmux is a fai
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -115,7 +116,9 @@ def test_seed_report_fits_the_terminal(width: int, tmp_path: Path) -> None:
     assert verdict - rule <= 40, "\n".join(lines)
     text = "\n".join(lines)
     assert "MAJOR modality · hedge “could” became certainty “will”" in text
-    assert "+ 4 minor findings not shown (--show all)" in text
+    # How many minor findings the seed has moves with the checks; that they are counted,
+    # not listed, is the point.
+    assert re.search(r"\+ \d+ minor findings? not shown \(--show all\)", text), text
     assert "⟦" not in text, "a colour terminal highlights with colour, not brackets"
     assert "\x1b[" in escaped
     start = lines.index("signature")

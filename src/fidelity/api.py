@@ -21,6 +21,7 @@ from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
 from fidelity.checks.base import make_pairs, skipped_checks
+from fidelity.checks.learned import merge_with_rules
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -45,6 +46,7 @@ from fidelity.model import (
     Signature,
     VersionReport,
 )
+from fidelity.qe import learned_model_fingerprint
 from fidelity.score import (
     apply_severity_overrides,
     fidelity_score,
@@ -242,7 +244,9 @@ def check(
         skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
         not_run = {s.check for s in skipped}
         ran = [name for name in names if name not in not_run]
-        findings = apply_severity_overrides(run_checks(pairs, context, ran), overrides)
+        findings = apply_severity_overrides(
+            merge_with_rules(run_checks(pairs, context, ran)), overrides
+        )
         findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
@@ -312,6 +316,7 @@ def build_signature(
         ("align", "file" if paired else alignment_fingerprint()),
         ("score", score_fingerprint(load_score_weights())),
         ("baseline", baseline),  # the accepted findings' set: they leave the findings
+        ("learned", learned_model_fingerprint() if "learned" in checks else "none"),
     ]
     signature = Signature()
     for key, value in entries:

@@ -112,9 +112,10 @@ def _hedge_dropped(
     else:
         version_span = pair.version_span(context.version)
         message = f"hedge “{hedge.group(0)}” was dropped: the claim reads as certain"
-        # As grave as a hedge made certain (README, severity policy): the reader is told
-        # as a fact what the source only supposed.
-        severity = Severity.MAJOR
+        # Minor (README, severity policy): with no certainty word in its place, a dropped
+        # cue is as often a modal of ability rendered another way ("kann" as a plain
+        # verb) as a supposition stated as fact.
+        severity = Severity.MINOR
     evidence: dict[str, object] = {"hedge": hedge.group(0)}
     if certainty is not None:
         evidence["certainty"] = certainty.group(0)

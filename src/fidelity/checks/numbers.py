@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -192,6 +193,11 @@ def compare_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     loose = _match(o_rest, v_rest, _compatible)
     o_left = [o_rest[i] for i in loose.original_left]
     v_left = [v_rest[j] for j in loose.version_left]
+    # "в ніч на четвер" as "dans la nuit de mercredi à jeudi": the eve a language names
+    # beside the weekday both sides share is no weekday of its own.
+    o_left, v_left = (
+        _without_eves(o_left, o_dates, v_left), _without_eves(v_left, v_dates, o_left)
+    )
     findings = []
     pairs = _pair_up(
         list(range(len(o_left))),
@@ -208,6 +214,28 @@ def compare_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             )
         )
     return findings
+
+
+# How near a weekday's eve stands to it: "de mercredi à jeudi", "Wednesday night into Thursday".
+MAX_EVE_GAP = 15
+
+
+def _without_eves(
+    left: list[DateMention], every: list[DateMention], other_left: list[DateMention]
+) -> list[DateMention]:
+    """The unmatched dates less the weekdays written right beside another weekday of the
+    same text, where the other side has no unmatched weekday they could be a change of."""
+    if any(set(d.fields) == {"weekday"} for d in other_left):
+        return left
+    return [
+        d for d in left
+        if set(d.fields) != {"weekday"}
+        or not any(
+            e is not d and set(e.fields) == {"weekday"} and e not in left
+            and (0 <= e.start - d.end <= MAX_EVE_GAP or 0 <= d.start - e.end <= MAX_EVE_GAP)
+            for e in every
+        )
+    ]
 
 
 @register("date", languages=Languages(date_languages, "no month names"))
@@ -327,8 +355,8 @@ def _currency_finding(pair: AlignedPair, context: CheckContext, o: Figure, v: Fi
 # A conversion in brackets: "106 °F (41 °C)", "10 miles (16 km)", "$5m (€4.6m)". Between
 # the figures and the brackets stand at most a unit or a currency and an "about".
 _CONVERSION_OPEN = re.compile(r"[(（\[]\s*(?:\w{1,7}\s|約|约)?[^\w\d\s(]{0,4}\s?$")
-_CONVERSION_CLOSE = re.compile(r"^[^\d()（）\[\]]{0,16}[)）\]]")
-MAX_UNIT_CHARS = 16
+_CONVERSION_CLOSE = re.compile(r"^[^\d()（）\[\]]{0,24}[)）\]]")
+MAX_UNIT_CHARS = 24
 
 
 def _bracketed_conversion(text: str, figures: list[Figure], k: int) -> bool:
@@ -348,7 +376,8 @@ def _hours_as_figures(
     o_left: list[int], v_left: list[int], o_figures: list[Figure], v_figures: list[Figure]
 ) -> tuple[list[int], list[int]]:
     """A full hour on one side ("11 Uhr", "11:00") and the bare hour on the other ("11
-    heures", where "heures" may as well be a duration) are one figure."""
+    heures", where "heures" may as well be a duration) are one figure; so are a duration
+    written as a time and as hours and minutes."""
     o_rest, v_rest = list(o_left), list(v_left)
     for side, other, figures, other_figures in (
         (o_rest, v_rest, o_figures, v_figures),
@@ -364,6 +393,23 @@ def _hours_as_figures(
             if match is not None:
                 side.remove(i)
                 other.remove(match)
+    # A duration read as a clock time on one side ("1 h 30") and as hours and minutes on the
+    # other ("1 Std. 30 Min."): one figure.
+    for side, other, figures, other_figures in (
+        (o_rest, v_rest, o_figures, v_figures),
+        (v_rest, o_rest, v_figures, o_figures),
+    ):
+        for i in list(side):
+            if figures[i].unit != "time":
+                continue
+            plain = [j for j in other if not other_figures[j].unit]
+            parts = next(((h, m) for h, m in pairwise(plain)
+                          if other_figures[h].value * 60 + other_figures[m].value
+                          == figures[i].value and other_figures[m].value < 60), None)
+            if parts is not None:
+                side.remove(i)
+                other.remove(parts[0])
+                other.remove(parts[1])
     return o_rest, v_rest
 
 

@@ -146,6 +146,8 @@ def _compare_quote(
     missing = unrendered_clauses(encoder, source.text, pair.version_text)
     added = unrendered_clauses(encoder, quote.text, source.text)
     findings = []
+    if not missing and not added:
+        return _length_change(pair, context, quote, source, version_span, similarity)
     if missing:
         clause = missing[0]
         start = source.start + clause.start
@@ -189,3 +191,45 @@ def _compare_quote(
             )
         )
     return findings
+
+
+# A quote this much shorter or longer than its original, measured against how much longer
+# the version is than the original as a whole (languages differ in length), was cut or
+# extended, even where its clauses cannot be taken apart ("The situation remains very
+# worrying" for « La situation reste très préoccupante et le vent pourrait encore attiser
+# les flammes dans la nuit »).
+SHORTENED_RATIO = 0.7
+EXTENDED_RATIO = 1.6
+
+
+def _length_change(
+    pair: AlignedPair,
+    context: CheckContext,
+    quote: Quote,
+    source: Quote,
+    version_span: Span,
+    similarity: float,
+) -> list[Finding]:
+    document_ratio = len(context.version.text) / max(len(context.original.text), 1)
+    ratio = len(quote.text) / max(len(source.text), 1) / max(document_ratio, 1e-6)
+    if SHORTENED_RATIO <= ratio <= EXTENDED_RATIO:
+        return []
+    shortened = ratio < SHORTENED_RATIO
+    return [
+        Finding(
+            check="quote",
+            category="omission" if shortened else "addition",
+            severity=Severity.MAJOR,
+            message=(
+                f"quote {'shortened' if shortened else 'extended'}: it is "
+                f"{'much shorter' if shortened else 'much longer'} than the original's "
+                f"“{source.text[:60]}”"
+            ),
+            original_span=span_in(
+                context.original, pair.original_segments, source.start, source.end
+            ),
+            version_span=version_span,
+            evidence={"quote": quote.text, "length_ratio": round(ratio, 2),
+                      "similarity": round(similarity, 4)},
+        )
+    ]

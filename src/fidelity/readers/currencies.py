@@ -81,3 +81,11 @@ def approximate_at(text: str, start: int, end: int, lang: str) -> bool:
         return True
     after = _approximators(lang, "approximators_after")
     return after is not None and after.match(text[end : end + 12]) is not None
+
+
+def is_currency_name(word: str) -> bool:
+    """Whether a word names a currency ("reais", "lira", "euros"): a currency keeps its own
+    name in many languages, so sharing it with the original is no sign of untranslated text."""
+    _, after, _ = _currency_patterns()
+    match = after.match(word)
+    return match is not None and match.end() == len(word)

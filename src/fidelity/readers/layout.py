@@ -16,6 +16,7 @@ from fidelity.model import Document, Segment
 # finished sentence.
 HEADLINE_MAX_WORDS = 20
 HEADLINE_FIRST_SEGMENTS = 2
+CROSSHEAD_MAX_WORDS = 8
 _FINISHED = re.compile(r"[.!?。！？…:;»”\"'’」』]\s*$")
 # A dateline on its own: a place in capitals, then a date or an agency, ending in a dash
 # or an agency's name in brackets ("KYIV, March 3 (Reuters) -", "ПАРИЖ, 3 марта. /ТАСС/.").
@@ -27,13 +28,16 @@ DATELINE_MAX_WORDS = 8
 
 
 def is_headline(doc: Document, segment: Segment) -> bool:
-    """Whether a segment is the page's headline (or a sub-headline under it)."""
-    if segment.index >= HEADLINE_FIRST_SEGMENTS or _FINISHED.search(segment.text):
+    """Whether a segment is the page's headline, a sub-headline under it, or a crosshead
+    between paragraphs ("Putin-Pashinyan talks"): a line of its own, not a sentence."""
+    if _FINISHED.search(segment.text):
         return False
-    if len(segment.text.split()) > HEADLINE_MAX_WORDS:
-        return False
-    following = doc.text[segment.end : segment.end + 2]
-    return following.startswith("\n") or segment.end >= len(doc.text.rstrip())
+    words = len(segment.text.split())
+    ends_line = doc.text[segment.end : segment.end + 1] in ("\n", "")
+    if segment.index < HEADLINE_FIRST_SEGMENTS:
+        return words <= HEADLINE_MAX_WORDS and ends_line
+    starts_line = segment.start == 0 or doc.text[segment.start - 1] == "\n"
+    return words <= CROSSHEAD_MAX_WORDS and starts_line and ends_line
 
 
 def is_dateline(segment: Segment) -> bool:
