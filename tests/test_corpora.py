@@ -21,7 +21,7 @@ def test_every_case_folder_has_expected_findings() -> None:
     folders = [p for p in CORPORA.iterdir() if p.is_dir()]
     assert len(CASES) == len(folders) >= 7
     languages = {c.original.suffixes[0] for c in CASES}
-    assert {".ru", ".ar", ".fr", ".es", ".zh", ".en"} <= languages
+    assert {".ru", ".ar", ".fr", ".es", ".zh", ".en", ".uk", ".pt", ".ja", ".tr"} <= languages
 
 
 def _run(case: Case) -> CaseScore:
@@ -61,10 +61,11 @@ def pytest_terminal_summary_lines() -> list[str]:
 
 
 def test_corpus_as_a_whole_keeps_its_precision_and_recall() -> None:
-    """A regression guard, set below the figures of the first complete version (P 0.80,
-    R 0.83): a change that loses several planted drifts or adds many false ones fails."""
+    """A regression guard, set below the figures of the severity-policy version (cases
+    01-08: P 0.91, R 0.90; with 09-12: P 0.87, R 0.91): a change that loses several planted
+    drifts or adds many false ones fails."""
     total = CaseScore()
     for case in CASES:
         total.add(_run(case))
-    assert total.recall >= 0.75, total.missed
-    assert total.precision >= 0.70, total.unexpected
+    assert total.recall >= 0.85, total.missed
+    assert total.precision >= 0.82, total.unexpected

@@ -5,8 +5,9 @@ error or a console message (a Content-Security-Policy violation would log one), 
 columns stack on a phone-sized window, and takes screenshots at desktop and phone sizes
 (kept in the test's tmp dir, or copied to $FIDELITY_SCREENSHOT_DIR to look at).
 
-Skipped when no Chromium is installed (scripts/install-browser.sh installs Debian's), unless
-the CI environment variable is set, in which case a missing browser is a failure.
+Skipped when no Chromium is installed (`scripts/install-test-tool.sh chromium chromium`
+installs Debian's), unless the CI environment variable is set, in which case a missing
+browser is a failure.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    message = "no Chromium binary found (install one with scripts/install-browser.sh)"
+    message = "no Chromium binary found (install one with scripts/install-test-tool.sh chromium chromium)"
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(message + "; CI is set, so the browser test must run")
     pytest.skip(message)

@@ -3,7 +3,7 @@ language itself, with one drifted rendering that must be found and one faithful 
 that must stay clean (data: tests/lang_matrix/<code>.toml, English originals in
 originals.toml).
 
-Only the checks that read a language through its word lists are in the matrix; semantic,
+Only the checks that read a language through its word lists or its names are in the matrix; semantic,
 quote, omission, addition and terminology read any language and have their own tests.
 """
 

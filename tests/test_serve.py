@@ -429,6 +429,9 @@ def test_the_token_comes_from_the_file_or_the_environment(tmp_path: Path, monkey
         server.read_token(token_file)
     with pytest.raises(server.FidelityInputError, match="cannot read the token file"):
         server.read_token(tmp_path / "missing")
+    monkeypatch.setenv("FIDELITY_MAX_BYTES", "1000")
+    with pytest.raises(server.FidelityInputError, match="token file is larger than the limit"):
+        server.read_token(Path("/dev/zero"))
 
 
 def test_the_body_is_never_read_past_the_limit() -> None:

@@ -6,13 +6,14 @@ many lines as the plain one), the seed case's report stays well under a screen, 
 are colours (escape sequences, not the brackets used in files), and the signature is cut
 only at its separators.
 
-Skipped when tmux is not installed (scripts/install-tmux.sh installs it), unless the CI
-environment variable is set, in which case a missing tmux is a failure.
+Skipped when tmux is not installed (`scripts/install-test-tool.sh tmux tmux` installs it),
+unless the CI environment variable is set, in which case a missing tmux is a failure.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -34,7 +35,7 @@ def _tmux() -> str:
     found = shutil.which("tmux")
     if found:
         return found
-    message = "tmux is not installed (install it with scripts/install-tmux.sh)"
+    message = "tmux is not installed (install it with scripts/install-test-tool.sh tmux tmux)"
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(message + "; CI is set, so the terminal test must run")
     pytest.skip(message)
@@ -115,7 +116,9 @@ def test_seed_report_fits_the_terminal(width: int, tmp_path: Path) -> None:
     assert verdict - rule <= 40, "\n".join(lines)
     text = "\n".join(lines)
     assert "MAJOR modality · hedge “could” became certainty “will”" in text
-    assert "+ 4 minor findings not shown (--show all)" in text
+    # How many minor findings the seed has moves with the checks; that they are counted,
+    # not listed, is the point.
+    assert re.search(r"\+ \d+ minor findings? not shown \(--show all\)", text), text
     assert "⟦" not in text, "a colour terminal highlights with colour, not brackets"
     assert "\x1b[" in escaped
     start = lines.index("signature")

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from fidelity.baseline import Baseline, load_baseline
 from fidelity.calibration import Calibration, load_calibration
 from fidelity.checks import DEFAULT_CHECKS, REGISTRY, CheckContext, run_checks
 from fidelity.checks.base import make_pairs, skipped_checks
+from fidelity.checks.learned import merge_with_rules
 from fidelity.checks.terminology import glossary_setting
 from fidelity.embed.base import Encoder
 from fidelity.embed.registry import choose_model, get_encoder
@@ -44,6 +46,7 @@ from fidelity.model import (
     Signature,
     VersionReport,
 )
+from fidelity.qe import learned_model_fingerprint
 from fidelity.score import (
     apply_severity_overrides,
     fidelity_score,
@@ -62,6 +65,7 @@ from fidelity.signature import (
 
 Source = str | os.PathLike[str] | Document | Url
 Progress = Callable[[str], None]
+T = TypeVar("T")
 SPLITS = ("sentences", "lines")
 
 
@@ -215,7 +219,7 @@ def check(
     models_used: list[str] = []
     calibrations: list[Calibration] = []
     modes: list[str] = []
-    checks_ran: list[str] = []
+    checks_ran: set[str] = set()
     for version_doc in version_docs:
         say(f"embedding {version_doc.name}")
         encoder, calibration = _encoder_and_calibration(
@@ -238,8 +242,11 @@ def check(
         pairs = make_pairs(original_doc, version_doc, alignments)
         # A check that cannot judge this pair of languages is reported, not run.
         skipped = skipped_checks(names, original_doc.lang, version_doc.lang)
-        ran = [name for name in names if name not in {s.check for s in skipped}]
-        findings = apply_severity_overrides(run_checks(pairs, context, ran), overrides)
+        not_run = {s.check for s in skipped}
+        ran = [name for name in names if name not in not_run]
+        findings = apply_severity_overrides(
+            merge_with_rules(run_checks(pairs, context, ran)), overrides
+        )
         findings, suppressed = baseline.split(findings) if baseline is not None else (findings, [])
         findings.sort(key=_finding_order)
         reports.append(
@@ -256,11 +263,9 @@ def check(
                 suppressed=tuple(suppressed),
             )
         )
-        for name in ran:
-            _add_unique(checks_ran, name)
+        checks_ran.update(ran)
         _add_unique(models_used, encoder.name)
-        if calibration not in calibrations:
-            calibrations.append(calibration)
+        _add_unique(calibrations, calibration)
         _add_unique(modes, choice.mode if mode == "auto" else mode)
     signature = build_signature(
         models=models_used,
@@ -311,6 +316,7 @@ def build_signature(
         ("align", "file" if paired else alignment_fingerprint()),
         ("score", score_fingerprint(load_score_weights())),
         ("baseline", baseline),  # the accepted findings' set: they leave the findings
+        ("learned", learned_model_fingerprint() if "learned" in checks else "none"),
     ]
     signature = Signature()
     for key, value in entries:
@@ -440,6 +446,6 @@ def _finding_order(finding: object) -> tuple[int, int]:
     return (span.start if span else 0, -int(getattr(finding, "severity", 0)))
 
 
-def _add_unique(items: list[str], item: str) -> None:
+def _add_unique(items: list[T], item: T) -> None:
     if item not in items:
         items.append(item)

@@ -159,7 +159,8 @@ def _entry(line: str, number: int, file: Path) -> dict[str, str]:
         entry = json.loads(line)
     except json.JSONDecodeError as error:
         raise FidelityInputError(
-            f"line {number} is not a baseline entry (JSON: {error.msg}); each line is one "
+            f"line {number} is not a baseline entry (JSON: {error.msg}: column "
+            f"{error.colno}); each line is one "
             "finding as the HTML report's dismiss control or --update-baseline writes it",
             str(file),
         ) from None

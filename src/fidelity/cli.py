@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand
 
-from fidelity.config import Settings
 from fidelity.errors import REPORT_BUGS_AT, FidelityInputError, FidelityWarning, printable_path
-from fidelity.io.fetch import Url
 
 if TYPE_CHECKING:
+    from fidelity.batch import BatchSummary
+    from fidelity.config import Settings
+    from fidelity.io.fetch import Url
     from fidelity.model import Report
 
 EXIT_INPUT = 2
@@ -117,13 +119,28 @@ def _options(
 
 
 def _available_checks() -> str:
-    """The registered checks and which run by default, for the help text (importing the
-    checks costs about 0.2 s of start-up)."""
+    """The registered checks and which run by default, for the help text."""
     from fidelity.checks import DEFAULT_CHECKS, REGISTRY
 
     optional = [name for name in REGISTRY if name not in DEFAULT_CHECKS]
     default = f"all but {', '.join(optional)}" if optional else "all"
     return f"{', '.join(REGISTRY)} [default: {default}; a glossary adds terminology]"
+
+
+_CHECKS_PLACEHOLDER = "{available checks}"
+
+
+class _ListsChecks(TyperCommand):
+    """A command whose `--checks` help lists the registered checks, filled in only when the
+    help is shown: importing the checks costs about 0.3 s that `fidelity --version` and
+    every usage error would otherwise pay."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        for param in self.params:
+            help_text = getattr(param, "help", None) or ""
+            if _CHECKS_PLACEHOLDER in help_text:
+                param.help = help_text.replace(_CHECKS_PLACEHOLDER, _available_checks())
+        super().format_help(ctx, formatter)
 
 
 def _stderr() -> Console:
@@ -226,16 +243,6 @@ def _silence_stdout() -> None:
         pass
 
 
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """A command's input errors as one line and exit 2 at this point (`_guarded` does the
-    same for whatever escapes)."""
-    try:
-        yield
-    except FidelityInputError as error:
-        _fail(str(error))
-
-
 def _require_stdin(arguments: list[str]) -> None:
     """`-` reads standard input; with stdin closed (`<&-`) there is nothing to read."""
     if "-" in arguments and (sys.stdin is None or sys.stdin.closed):
@@ -267,36 +274,27 @@ def _checks(option: str | None, settings: Settings) -> list[str] | None:
     return settings.chosen_checks()
 
 
-def _write(output: Path | None, content: str) -> None:
-    from fidelity.io.atomic import is_stdout, write_text_atomic
+def _write(output: Path | None, content: str | bytes) -> None:
+    """The report to standard output or, atomically, to the file (bytes: a workbook)."""
+    from fidelity.io.atomic import is_stdout, write_bytes_atomic
 
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if is_stdout(output):
-        sys.stdout.write(content)
+        if isinstance(content, str):
+            sys.stdout.write(content)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
         return
     assert output is not None
     try:
-        write_text_atomic(output, content)
+        write_bytes_atomic(output, data)
     except OSError as error:
         _fail(f"{printable_path(str(output))}: cannot write ({error.strerror or error})")
 
 
-def _write_bytes(output: Path | None, content: bytes) -> None:
-    from fidelity.io.atomic import is_stdout, write_bytes_atomic
-
-    if is_stdout(output):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
-        return
-    assert output is not None
-    with _user_errors():
-        try:
-            write_bytes_atomic(output, content)
-        except OSError as error:
-            _fail(f"{printable_path(str(output))}: cannot write ({error.strerror or error})")
-
-
-@app.command()
+@app.command(cls=_ListsChecks)
 @_guarded
 def check(
     original: Annotated[
@@ -343,7 +341,7 @@ def check(
     checks: Annotated[
         str | None,
         typer.Option(
-            help=f"Comma-separated checks to run, of: {_available_checks()}."
+            help=f"Comma-separated checks to run, of: {_CHECKS_PLACEHOLDER}."
         ),
     ] = None,
     config: Annotated[
@@ -417,7 +415,7 @@ def check(
     _require_stdin([original, *(versions or [])])
     if output_format == Format.xlsx and is_stdout(output) and sys.stdout.isatty():
         _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or pipe it)")
-    with _user_errors(), _progress(is_stdout(output) or output_format != Format.text) as say:
+    with _progress(is_stdout(output) or output_format != Format.text) as say:
         settings = find_settings(explicit=config)
         baseline_file = baseline or default_baseline_path(settings.source)
         output = prepare_output(
@@ -466,7 +464,7 @@ def check(
     elif output_format == Format.xlsx:
         from fidelity.report import render_xlsx
 
-        _write_bytes(output, render_xlsx(report))
+        _write(output, render_xlsx(report))
     else:
         from fidelity.model import Severity
         from fidelity.report import render_text
@@ -484,20 +482,17 @@ def check(
 
 def _accept_all(baseline_file: Path, report: Report) -> NoReturn:
     """--update-baseline: write the baseline, say what it now holds, and stop (exit 0)."""
-    from rich.text import Text
-
     from fidelity.baseline import update_baseline
 
     added, total = update_baseline(baseline_file, report)
     counts = Counter(f.severity.label for v in report.versions for f in v.findings)
     detail = ", ".join(f"{n} {label}" for label, n in counts.most_common())
-    Console(stderr=True).print(
+    _stderr().print(
         Text(
             f"{baseline_file}: accepted {added} new finding{'s' if added != 1 else ''}"
             f"{f' ({detail})' if detail else ''}, {total} in all; later runs report them "
             "only as a count"
-        ),
-        soft_wrap=True,
+        )
     )
     raise typer.Exit(0)
 
@@ -530,19 +525,18 @@ def align(
     from fidelity.api import align_documents
     from fidelity.io.atomic import prepare_output
 
-    with _user_errors():
-        output = prepare_output(output, [original, version])
-        result = align_documents(
-            original,
-            version,
-            mode=mode.value,
-            model=model,
-            split=split.value,
-            lang_original=lang_original,
-            lang_version=lang_version,
-            cache=cache,
-            allow_network=allow_network,
-        )
+    output = prepare_output(output, [original, version])
+    result = align_documents(
+        original,
+        version,
+        mode=mode.value,
+        model=model,
+        split=split.value,
+        lang_original=lang_original,
+        lang_version=lang_version,
+        cache=cache,
+        allow_network=allow_network,
+    )
     if output_format == AlignFormat.json:
         _write(output, json.dumps([a.to_list() for a in result.alignments]) + "\n")
         return
@@ -646,13 +640,13 @@ def batch(
     _print_batch_summary(summary)
 
 
-def _print_batch_summary(summary: object) -> None:
+def _print_batch_summary(summary: BatchSummary) -> None:
     """The run in one line, then findings by severity and check as a table."""
     from rich.table import Table
 
     console = _stderr()
     console.print(Text(str(summary)))
-    table = summary.table()  # type: ignore[attr-defined]
+    table = summary.table()
     if table.height:
         grid = Table(box=None, pad_edge=False, show_edge=False)
         for column in ("severity", "check", "findings", "pairs"):
@@ -660,7 +654,7 @@ def _print_batch_summary(summary: object) -> None:
         for severity, check, findings, pairs in table.iter_rows():
             grid.add_row(Text(severity), Text(check), str(findings), str(pairs))
         console.print(grid)
-    written = [summary.output, summary.findings_output]  # type: ignore[attr-defined]
+    written = [summary.output, summary.findings_output]
     console.print(Text("written: " + ", ".join(str(p) for p in written if p is not None)))
 
 
@@ -717,12 +711,11 @@ def serve(
     except ImportError as error:
         _fail(f"fidelity serve needs FastAPI and uvicorn ({error.name} is not installed): "
               "pip install 'fidelity[serve]'")
-    with _user_errors():
-        server.serve(
-            host=host, port=port, max_body=max_body, concurrency=concurrency, queue=queue,
-            queue_wait=queue_wait, token_file=token_file, model=model, config=config,
-            allow_network=allow_network, say=lambda line: _stderr().print(Text(line)),
-        )
+    server.serve(
+        host=host, port=port, max_body=max_body, concurrency=concurrency, queue=queue,
+        queue_wait=queue_wait, token_file=token_file, model=model, config=config,
+        allow_network=allow_network, say=lambda line: _stderr().print(Text(line)),
+    )
 
 
 @app.command()
@@ -749,7 +742,8 @@ def models() -> None:
 
 
 def _print_coverage(console: Console) -> None:
-    """The check x language table, from the checks' own declarations."""
+    """The check x language table, from the checks' own declarations: the default encoder's
+    languages, then ten more of the second encoder's (two tables, so each fits 80 columns)."""
     from rich.table import Table
 
     from fidelity import langdata
@@ -757,14 +751,15 @@ def _print_coverage(console: Console) -> None:
 
     matrix = coverage_matrix()
     languages = list(matrix[0][1]) if matrix else []
-    table = Table(title=f"languages each check can judge (langdata {langdata.VERSION})",
-                  box=None, padding=(0, 1), title_justify="left")
-    table.add_column("check")
-    for lang in languages:
-        table.add_column(lang, justify="center")
-    for name, cells in matrix:
-        table.add_row(name, *("✓" if cells[lang] else "·" for lang in languages))
-    console.print(table)
+    console.print(f"languages each check can judge (langdata {langdata.VERSION})")
+    for part in (languages[:15], languages[15:]):
+        table = Table(box=None, padding=(0, 1))
+        table.add_column("check", no_wrap=True)
+        for lang in part:
+            table.add_column(lang, justify="center", no_wrap=True)
+        for name, cells in matrix:
+            table.add_row(name, *("✓" if cells[lang] else "·" for lang in part))
+        console.print(table)
     console.print("[dim]· : not checked; a report lists the checks it skipped and why.[/]")
 
 

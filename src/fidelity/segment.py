@@ -40,6 +40,8 @@ def segment_sentences(text: str, lang: str, name: str | None = None) -> tuple[Se
     check_document_length(len(text), name)
     max_chars = int(MAX_SEGMENT_CHARS.value())
     counter = _Counter(name)
+    # Abbreviations after which sentencex wrongly ends a sentence (langdata `abbreviations`).
+    abbreviations = frozenset(langdata.words(lang, "abbreviations"))
     segments: list[tuple[int, int]] = []
     for block_start, block_end in _blocks(text):
         block = text[block_start:block_end]
@@ -49,7 +51,7 @@ def segment_sentences(text: str, lang: str, name: str | None = None) -> tuple[Se
         ]
         if lang in _CJK_LANGS:
             pieces = [p for start, end in pieces for p in _split_cjk_stops(block, start, end)]
-        for start, end in _rejoin_abbreviations(block, pieces, lang):
+        for start, end in _rejoin_abbreviations(block, pieces, abbreviations):
             for cut_start, cut_end in _cut_long(block, start, end, max_chars):
                 segments.append((block_start + cut_start, block_start + cut_end))
                 counter.add()
@@ -177,10 +179,8 @@ def _split_cjk_stops(block: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _rejoin_abbreviations(
-    block: str, pieces: list[tuple[int, int]], lang: str
+    block: str, pieces: list[tuple[int, int]], abbreviations: frozenset[str]
 ) -> list[tuple[int, int]]:
-    # Abbreviations after which sentencex wrongly ends a sentence (langdata `abbreviations`).
-    abbreviations = frozenset(langdata.words(lang, "abbreviations"))
     merged: list[tuple[int, int]] = []
     carry: int | None = None
     for index, (start, end) in enumerate(pieces):

@@ -701,8 +701,13 @@ def read_token(token_file: Path | None) -> str | None:
     if token_file is None:
         token = os.environ.get(TOKEN_VARIABLE, "").strip()
         return token or None
+    from fidelity.io.load import read_bounded
+
     try:
-        token = token_file.read_text("utf-8").strip()
+        # Bounded: `--token-file /dev/zero` must not fill the memory.
+        with open(token_file, "rb") as handle:
+            data = read_bounded(handle, str(token_file), what="the token file")
+        token = data.decode("utf-8").strip()
         mode = token_file.stat().st_mode
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "cannot be read as UTF-8 text"

@@ -9,6 +9,7 @@ from fidelity.checks import (  # noqa: F401  (registration)
     consistency,
     coverage,
     entities,
+    learned,
     modality,
     negation,
     numbers,

@@ -145,8 +145,20 @@ def _nearest(
     if after is not None:
         gap = text[end : after.start]
         if not _GAP_BREAK.search(gap) and len(gap.split()) <= max_words_after:
-            return after
+            return _title_holder(text, mentions, after)
     return None
+
+
+def _title_holder(text: str, mentions: list[Mention], speaker: Mention) -> Mention:
+    """An agency's acronym that is part of a title ("заявив голова ДСНС Андрій Коваленко")
+    gives the claim to the person named right after it."""
+    if not speaker.text.isupper():
+        return speaker
+    holder = next((m for m in mentions if m.start > speaker.start), None)
+    between = text[speaker.end : holder.start] if holder is not None else "x"
+    if holder is not None and holder.kind == "name" and not between.strip(" ,"):
+        return holder
+    return speaker
 
 
 def _same(a: Mention, a_lang: str, b: Mention, b_lang: str) -> bool:

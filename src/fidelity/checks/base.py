@@ -217,9 +217,23 @@ def run_checks(
     checks = [REGISTRY[name] for name in names]
     findings: list[Finding] = []
     for pair in pairs:
-        for check in checks:
-            findings.extend(check(pair, context))
+        found = [finding for check in checks for finding in check(pair, context)]
+        findings.extend(_explained(found))
     return findings
+
+
+# The check that measures meaning as a whole: where a check that names what changed (a
+# figure, a quote cut, a hedge made certain) fired on the same pair at least as gravely,
+# the drift it measured is that change, and saying "meaning drifted" too repeats it.
+GENERAL_CHECK = "semantic"
+
+
+def _explained(found: list[Finding]) -> list[Finding]:
+    specific = [f.severity for f in found if f.check != GENERAL_CHECK]
+    if not specific:
+        return found
+    worst = max(specific)
+    return [f for f in found if f.check != GENERAL_CHECK or f.severity > worst]
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

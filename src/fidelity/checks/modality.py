@@ -112,6 +112,9 @@ def _hedge_dropped(
     else:
         version_span = pair.version_span(context.version)
         message = f"hedge “{hedge.group(0)}” was dropped: the claim reads as certain"
+        # Minor (README, severity policy): with no certainty word in its place, a dropped
+        # cue is as often a modal of ability rendered another way ("kann" as a plain
+        # verb) as a supposition stated as fact.
         severity = Severity.MINOR
     evidence: dict[str, object] = {"hedge": hedge.group(0)}
     if certainty is not None:

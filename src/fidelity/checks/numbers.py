@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -29,7 +30,7 @@ from fidelity.checks.base import (
     register,
 )
 from fidelity.config import Setting, section, whole_number
-from fidelity.model import Finding, Severity
+from fidelity.model import Document, Finding, Segment, Severity
 from fidelity.readers.dates import DateMention, date_languages, dates_supported, find_dates
 from fidelity.readers.figures import (
     Figure,
@@ -40,6 +41,7 @@ from fidelity.readers.figures import (
     spelled_cardinals,
     spelled_values,
 )
+from fidelity.readers.layout import is_headline
 
 T = TypeVar("T")
 
@@ -52,6 +54,7 @@ T = TypeVar("T")
 class _Matching:
     original_left: list[int] = field(default_factory=list)
     version_left: list[int] = field(default_factory=list)
+    matched: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _match(
@@ -61,13 +64,15 @@ def _match(
 ) -> _Matching:
     used: set[int] = set()
     left = []
+    matched = []
     for i, o in enumerate(original):
         j = next((j for j, v in enumerate(version) if j not in used and same(o, v)), None)
         if j is None:
             left.append(i)
         else:
             used.add(j)
-    return _Matching(left, [j for j in range(len(version)) if j not in used])
+            matched.append((i, j))
+    return _Matching(left, [j for j in range(len(version)) if j not in used], matched)
 
 
 def _pair_up(
@@ -108,13 +113,22 @@ def _significant(value: Decimal) -> int:
 
 def _rounded(o: Figure | DateMention, v: Figure | DateMention) -> bool:
     """Whether the version's figure is the original's rounded ("2,432" as "about 2,400"):
-    fewer significant digits, and less than one unit of its last digit away."""
+    fewer significant digits, less than one unit of its last digit away, and the rounding
+    said: the version marks the figure as approximate ("about", « près de »), or writes it
+    with a scale word to two or more digits ("2,432,000" as "2.4 million"). "19 schools" as
+    "20 schools" is a changed figure, as a reader has no way to know it was rounded."""
     if not isinstance(o, Figure) or not isinstance(v, Figure) or o.unit or v.unit:
+        return False
+    scaled = _significant(v.value) >= 2 and _SCALE_WORD.search(v.text) is not None
+    if not (v.approximate or o.approximate or scaled):
         return False
     if v.value == 0 or _significant(v.value) >= _significant(o.value):
         return False
     unit = Decimal(1).scaleb(v.value.adjusted() - _significant(v.value) + 1)
     return abs(o.value - v.value) < unit
+
+
+_SCALE_WORD = re.compile(r"\d\s*[^\W\d_]")
 
 
 def _compatible(o: DateMention, v: DateMention) -> bool:
@@ -179,6 +193,11 @@ def compare_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     loose = _match(o_rest, v_rest, _compatible)
     o_left = [o_rest[i] for i in loose.original_left]
     v_left = [v_rest[j] for j in loose.version_left]
+    # "в ніч на четвер" as "dans la nuit de mercredi à jeudi": the eve a language names
+    # beside the weekday both sides share is no weekday of its own.
+    o_left, v_left = (
+        _without_eves(o_left, o_dates, v_left), _without_eves(v_left, v_dates, o_left)
+    )
     findings = []
     pairs = _pair_up(
         list(range(len(o_left))),
@@ -195,6 +214,28 @@ def compare_dates(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             )
         )
     return findings
+
+
+# How near a weekday's eve stands to it: "de mercredi à jeudi", "Wednesday night into Thursday".
+MAX_EVE_GAP = 15
+
+
+def _without_eves(
+    left: list[DateMention], every: list[DateMention], other_left: list[DateMention]
+) -> list[DateMention]:
+    """The unmatched dates less the weekdays written right beside another weekday of the
+    same text, where the other side has no unmatched weekday they could be a change of."""
+    if any(set(d.fields) == {"weekday"} for d in other_left):
+        return left
+    return [
+        d for d in left
+        if set(d.fields) != {"weekday"}
+        or not any(
+            e is not d and set(e.fields) == {"weekday"} and e not in left
+            and (0 <= e.start - d.end <= MAX_EVE_GAP or 0 <= d.start - e.end <= MAX_EVE_GAP)
+            for e in every
+        )
+    ]
 
 
 @register("date", languages=Languages(date_languages, "no month names"))
@@ -218,8 +259,21 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     o_figures += find_times(pair.original_text)
     v_figures += find_times(pair.version_text)
     matching = _match(o_figures, v_figures, lambda a, b: (a.value, a.unit) == (b.value, b.unit))
+    currency_findings = [
+        _currency_finding(pair, context, o_figures[i], v_figures[j])
+        for i, j in matching.matched
+        if _other_currency(o_figures[i], v_figures[j])
+    ]
     o_left = [i for i in matching.original_left if not o_figures[i].soft]
     v_left = [j for j in matching.version_left if not v_figures[j].soft]
+    # A headline repeats a figure of the story it stands above.
+    o_left = _outside_headline_repeats(o_left, o_figures, pair.original_segments,
+                                       context.original)
+    v_left = _outside_headline_repeats(v_left, v_figures, pair.version_segments,
+                                       context.version)
+    # "106 °F (41 °C)": a conversion in brackets adds no fact of its own.
+    o_left = [i for i in o_left if not _bracketed_conversion(pair.original_text, o_figures, i)]
+    v_left = [j for j in v_left if not _bracketed_conversion(pair.version_text, v_figures, j)]
     # A figure the other side writes in words, or as part of a date, is rendered.
     v_spelled = spelled_values(pair.version_text, v_lang, v_figures)
     o_spelled = spelled_values(pair.original_text, o_lang, o_figures)
@@ -239,6 +293,7 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
                                     pair.original_text, pair.version_text,
                                     parameters(context, "number")["min-regrouped-digits"])
     findings = _compare_words(pair, context, o_figures, v_figures, o_dates, v_dates)
+    findings += currency_findings
     pairs = _pair_up(o_left, v_left, lambda i, j: _figure_score(o_figures[i], v_figures[j]))
     for i, j in _reportable(pairs, context):
         o = o_figures[i] if i is not None else None
@@ -255,11 +310,74 @@ def check_numbers(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     return findings
 
 
+def _outside_headline_repeats(
+    left: list[int], figures: list[Figure], segments: tuple[Segment, ...], doc: Document
+) -> list[int]:
+    """The unmatched figures less one of each that a headline and its story share."""
+    base = segments[0].start
+    headlines = [(s.start - base, s.end - base) for s in segments if is_headline(doc, s)]
+    if not headlines:
+        return left
+
+    def in_headline(f: Figure) -> bool:
+        return any(a <= f.start < b for a, b in headlines)
+
+    def repeated(k: int) -> bool:
+        return any(
+            f is not figures[k] and f.value == figures[k].value
+            and (in_headline(f) or in_headline(figures[k]))
+            for f in figures
+        )
+
+    return [k for k in left if not repeated(k)]
+
+
+def _other_currency(o: Figure, v: Figure) -> bool:
+    """Both figures name a currency and not the same one ("€5m" / "$5 million")."""
+    return bool(o.currency and v.currency) and o.currency != v.currency
+
+
+def _currency_finding(pair: AlignedPair, context: CheckContext, o: Figure, v: Figure) -> Finding:
+    original_span, version_span = mention_spans(pair, context, o, v)
+    return Finding(
+        check="number",
+        category="mistranslation",
+        severity=Severity.CRITICAL,
+        message=(f"currency changed: {original_span.text} ({o.currency}) became "
+                 f"{version_span.text} ({v.currency})"),
+        original_span=original_span,
+        version_span=version_span,
+        evidence={"original": original_span.text, "version": version_span.text,
+                  "original_currency": o.currency, "version_currency": v.currency},
+    )
+
+
+# A conversion in brackets: "106 °F (41 °C)", "10 miles (16 km)", "$5m (€4.6m)". Between
+# the figures and the brackets stand at most a unit or a currency and an "about".
+_CONVERSION_OPEN = re.compile(r"[(（\[]\s*(?:\w{1,7}\s|約|约)?[^\w\d\s(]{0,4}\s?$")
+_CONVERSION_CLOSE = re.compile(r"^[^\d()（）\[\]]{0,24}[)）\]]")
+MAX_UNIT_CHARS = 24
+
+
+def _bracketed_conversion(text: str, figures: list[Figure], k: int) -> bool:
+    """Whether figure k converts the figure just before its brackets into another unit."""
+    figure = figures[k]
+    opening = _CONVERSION_OPEN.search(text, max(0, figure.start - 12), figure.start)
+    if opening is None or not _CONVERSION_CLOSE.match(text[figure.end :]):
+        return False
+    return any(
+        0 <= opening.start() - f.end <= MAX_UNIT_CHARS
+        and not re.search(r"\d", text[f.end : opening.start()])
+        for f in figures[:k]
+    )
+
+
 def _hours_as_figures(
     o_left: list[int], v_left: list[int], o_figures: list[Figure], v_figures: list[Figure]
 ) -> tuple[list[int], list[int]]:
     """A full hour on one side ("11 Uhr", "11:00") and the bare hour on the other ("11
-    heures", where "heures" may as well be a duration) are one figure."""
+    heures", where "heures" may as well be a duration) are one figure; so are a duration
+    written as a time and as hours and minutes."""
     o_rest, v_rest = list(o_left), list(v_left)
     for side, other, figures, other_figures in (
         (o_rest, v_rest, o_figures, v_figures),
@@ -275,6 +393,23 @@ def _hours_as_figures(
             if match is not None:
                 side.remove(i)
                 other.remove(match)
+    # A duration read as a clock time on one side ("1 h 30") and as hours and minutes on the
+    # other ("1 Std. 30 Min."): one figure.
+    for side, other, figures, other_figures in (
+        (o_rest, v_rest, o_figures, v_figures),
+        (v_rest, o_rest, v_figures, o_figures),
+    ):
+        for i in list(side):
+            if figures[i].unit != "time":
+                continue
+            plain = [j for j in other if not other_figures[j].unit]
+            parts = next(((h, m) for h, m in pairwise(plain)
+                          if other_figures[h].value * 60 + other_figures[m].value
+                          == figures[i].value and other_figures[m].value < 60), None)
+            if parts is not None:
+                side.remove(i)
+                other.remove(parts[0])
+                other.remove(parts[1])
     return o_rest, v_rest
 
 

@@ -17,7 +17,7 @@ from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, parameters, register, span_in
 from fidelity.config import Setting, number_between, percentile, section, whole_number
 from fidelity.model import Finding, Severity, Span
-from fidelity.readers.clauses import unrendered_clauses, word_weight
+from fidelity.readers.clauses import split_clauses, unrendered_clauses, word_weight
 
 
 def _pairs() -> dict[str, str]:
@@ -139,13 +139,19 @@ def _compare_quote(
     best = int(np.argmax(vectors[1:] @ vectors[0]))
     source = o_quotes[best]
     similarity = float(vectors[1 + best] @ vectors[0])
-    if similarity >= faithful:
-        return []  # as close as a typical faithful translation: nothing to take apart
+    if similarity >= faithful and len(split_clauses(quote.text)) <= len(
+        split_clauses(source.text)
+    ):
+        # As close as a typical faithful translation and no more clauses than the original's
+        # quote: nothing to take apart. A clause more ("cueste lo que cueste") is looked at.
+        return []
     # Content the version renders outside its quotation marks still counts as rendered:
     # quoting a fragment and paraphrasing the rest is legitimate.
     missing = unrendered_clauses(encoder, source.text, pair.version_text)
     added = unrendered_clauses(encoder, quote.text, source.text)
     findings = []
+    if not missing and not added:
+        return _length_change(pair, context, quote, source, version_span, similarity)
     if missing:
         clause = missing[0]
         start = source.start + clause.start
@@ -189,3 +195,45 @@ def _compare_quote(
             )
         )
     return findings
+
+
+# A quote this much shorter or longer than its original, measured against how much longer
+# the version is than the original as a whole (languages differ in length), was cut or
+# extended, even where its clauses cannot be taken apart ("The situation remains very
+# worrying" for « La situation reste très préoccupante et le vent pourrait encore attiser
+# les flammes dans la nuit »).
+SHORTENED_RATIO = 0.7
+EXTENDED_RATIO = 1.6
+
+
+def _length_change(
+    pair: AlignedPair,
+    context: CheckContext,
+    quote: Quote,
+    source: Quote,
+    version_span: Span,
+    similarity: float,
+) -> list[Finding]:
+    document_ratio = len(context.version.text) / max(len(context.original.text), 1)
+    ratio = len(quote.text) / max(len(source.text), 1) / max(document_ratio, 1e-6)
+    if SHORTENED_RATIO <= ratio <= EXTENDED_RATIO:
+        return []
+    shortened = ratio < SHORTENED_RATIO
+    return [
+        Finding(
+            check="quote",
+            category="omission" if shortened else "addition",
+            severity=Severity.MAJOR,
+            message=(
+                f"quote {'shortened' if shortened else 'extended'}: it is "
+                f"{'much shorter' if shortened else 'much longer'} than the original's "
+                f"“{source.text[:60]}”"
+            ),
+            original_span=span_in(
+                context.original, pair.original_segments, source.start, source.end
+            ),
+            version_span=version_span,
+            evidence={"quote": quote.text, "length_ratio": round(ratio, 2),
+                      "similarity": round(similarity, 4)},
+        )
+    ]

@@ -19,6 +19,8 @@ from fidelity.readers.clauses import (
 )
 
 MIN_CLAUSE_WORDS = 5
+# Pairs with fewer words than this on a side are flagged minor at most.
+MIN_MAJOR_WORDS = 4
 # A re-report clause whose closest original clause is below this faithful percentile drifted.
 REREPORT_CLAUSE_PERCENTILE = 1
 
@@ -27,7 +29,7 @@ REREPORT_CLAUSE_PERCENTILE = 1
 THRESHOLDS = {Severity.MAJOR: 2, Severity.MINOR: 5}
 # A document with at least this many aligned sentences sets its own level (see
 # `_document_shift`); its median may lower the thresholds to this faithful percentile at most.
-MIN_PAIRS_FOR_SHIFT = 8
+MIN_PAIRS_FOR_SHIFT = 6
 MAX_SHIFT_PERCENTILE = 5
 # A re-report paraphrases, so its sentence similarity says little; its pairs below this
 # percentile are examined clause by clause instead.
@@ -57,6 +59,12 @@ def check_semantic(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             break
     if severity is None:
         return []
+    if severity > Severity.MINOR and min(
+        word_weight(pair.original_text), word_weight(pair.version_text)
+    ) < MIN_MAJOR_WORDS:
+        # A caption or a heading ("Beglaubigte Auflage :" / "Tirage attesté :") is too short
+        # for its similarity to say more than "worth a look".
+        severity = Severity.MINOR
     original_span = pair.original_span(context.original)
     version_span = pair.version_span(context.version)
     detail = ""

@@ -38,14 +38,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from fidelity import langdata
 from fidelity.checks.base import AlignedPair, CheckContext, register, span_in
 from fidelity.errors import FidelityInputError
 from fidelity.io.glossary import Entry, Glossary, load_glossary
 from fidelity.model import Finding
 
-NO_SPACE = frozenset({"zh", "ja", "th", "lo", "km", "my"})
-INFLECTING = frozenset({"ru", "uk", "be", "ar", "fr", "es", "de"})
-_YO = frozenset({"ru", "uk", "be"})
+# Language properties (langdata `language.toml`): `no_space` (a term is found anywhere in a
+# text written without spaces), `term_stems` (a term's long words match in any inflection),
+# `yo_as_ye` (ё written as е), `term_plural` (the plural ending of a term's last word).
 _APOSTROPHES = "'’ʼ"
 _MIN_STEMMED = 5
 
@@ -144,7 +145,7 @@ def _pattern_source(term: str, lang: str) -> tuple[str, str]:
         if len(_fold(literal)) > len(anchor):
             anchor = _fold(literal)
     body = r"\s+".join(pieces)
-    if lang not in NO_SPACE:
+    if not langdata.prop(lang, "no_space"):
         body = rf"(?<!\w){body}(?!\w)"
     return anchor, body
 
@@ -161,12 +162,13 @@ def _word(word: str, lang: str, first: bool, last: bool) -> tuple[str, str]:
             prefix = "(?:[وف]?[بك]?ال|[وف]?لل)"
         else:
             prefix = "(?:[وف]?[بلك]?)"
-    if lang in INFLECTING and len(word) >= _MIN_STEMMED and word.isalpha():
+    if langdata.prop(lang, "term_stems") and len(word) >= _MIN_STEMMED and word.isalpha():
         cut = 1 if len(word) < 7 else 2
         stem = word[:-cut]
         return rf"{prefix}{_literal(stem, lang)}\w{{0,{cut + 2}}}", stem
-    if lang == "en" and last and word.isalpha():
-        return rf"{_literal(word, lang)}(?:e?s)?", word
+    plural = langdata.prop(lang, "term_plural", "")
+    if plural and last and word.isalpha():
+        return rf"{_literal(word, lang)}{plural}", word
     return prefix + _literal(word, lang), word
 
 
@@ -175,7 +177,7 @@ def _literal(text: str, lang: str) -> str:
     for ch in text:
         if ch in _APOSTROPHES:
             out.append("['’ʼ]")
-        elif lang in _YO and ch in "еёЕЁ":
+        elif ch in "еёЕЁ" and langdata.prop(lang, "yo_as_ye"):
             out.append("[еёЕЁ]")
         else:
             out.append(re.escape(ch))

@@ -19,6 +19,7 @@ from fidelity.checks.base import AlignedPair, CheckContext, Languages, parameter
 from fidelity.config import Setting, number_between, section
 from fidelity.lang import language_name
 from fidelity.model import Finding, Severity
+from fidelity.readers.currencies import is_currency_name
 from fidelity.readers.words import zipf
 
 LATIN = "LATIN"
@@ -154,6 +155,8 @@ def _shared_foreign_words(
         word = match.group(0)
         if word[0].isupper() or word.lower() not in original_words:
             continue  # names are shared across languages by design
+        if is_currency_name(word):
+            continue  # "reais", "lira": the currency's own name
         if _left_untranslated(word.lower(), o_lang, v_lang, settings["zipf-rare"],
                               settings["zipf-gap"]):
             found.append(match)

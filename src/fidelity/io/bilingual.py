@@ -389,7 +389,11 @@ class BilingualDocuments:
     original: Document
     version: Document
     alignments: tuple[Alignment, ...]
-    unit_ids: tuple[str, ...]  # unit id of each original segment
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """The unit id of each original segment (each segment carries its own)."""
+        return tuple(s.unit_id or "" for s in self.original.segments)
 
 
 def bilingual_documents(
@@ -443,7 +447,6 @@ def bilingual_documents(
         original=Document(o_text, o_lang, o_segments, o_name, o_detected),
         version=Document(v_text, v_lang, v_segments, v_name, v_detected),
         alignments=tuple(alignments),
-        unit_ids=tuple(u.id for u in bilingual.units),
     )
 
 

@@ -44,7 +44,6 @@ from fidelity.lang import normalise_code
 from fidelity.limits import MAX_GLOSSARY_BYTES, MAX_GLOSSARY_ENTRIES
 from fidelity.model import Severity
 
-GLOSSARY_SUFFIXES = frozenset({".csv", ".tsv", ".tbx"})
 _META_COLUMNS = ("note", "severity")
 _SEVERITY_IN_NOTE = re.compile(r"\bseverity\s*[:=]\s*(minor|major|critical)\b", re.IGNORECASE)
 _ENTRY_ELEMENTS = frozenset({"termEntry", "conceptEntry"})
@@ -114,6 +113,7 @@ def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
         if header is None:
             raise FidelityInputError("file is empty", name)
         columns = _csv_columns(header, name)
+        most = MAX_GLOSSARY_ENTRIES.value()
         entries: list[Entry] = []
         for row in rows:
             if not any(cell.strip() for cell in row):
@@ -128,7 +128,7 @@ def _read_csv(data: bytes, name: str, delimiter: str | None) -> list[Entry]:
             entry = _csv_entry(dict(zip(columns, row, strict=False)), line, name)
             if entry is not None:
                 entries.append(entry)
-                _refuse_too_many(entries, name)
+                _refuse_too_many(entries, most, name)
     except csv.Error as exc:
         raise FidelityInputError(f"malformed CSV at line {rows.line_num}: {exc}", name) from None
     return entries
@@ -202,13 +202,14 @@ def _read_tbx(data: bytes, name: str) -> list[Entry]:
     kind = _local(root)
     if kind not in {"martif", "tbx"}:
         raise FidelityInputError(f"not a TBX file (root element is <{kind}>)", name)
+    most = MAX_GLOSSARY_ENTRIES.value()
     entries: list[Entry] = []
     for element in root.iter():
         if _local(element) in _ENTRY_ELEMENTS:
             entry = _tbx_entry(element, name)
             if entry is not None:
                 entries.append(entry)
-                _refuse_too_many(entries, name)
+                _refuse_too_many(entries, most, name)
     return entries
 
 
@@ -289,8 +290,8 @@ def _inside_term_group(node: etree._Element, entry: etree._Element) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _refuse_too_many(entries: list[Entry], name: str) -> None:
-    most = MAX_GLOSSARY_ENTRIES.value()
+def _refuse_too_many(entries: list[Entry], most: int | float, name: str) -> None:
+    """The limit is read once per file by the caller, not once per entry."""
     if len(entries) > most:
         raise FidelityInputError(
             f"glossary has more than {most:,} entries "

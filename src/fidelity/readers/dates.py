@@ -196,6 +196,8 @@ def _dates(text: str, lang: str) -> tuple[DateMention, ...]:
                 day = None
             add(DateMention(m.start(), m.end(), m.group(0), day, first, year))
         for m in _ZH_DAY_ONLY.finditer(text):
+            if lang == "ja" and m.group(0).endswith("号"):
+                continue  # Japanese 号 numbers (台風14号, 第3号); its days are 日
             if free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 31:
                 add(DateMention(m.start(), m.end(), m.group(0), day=int(m.group(1))))
         for m in _ZH_WEEKDAY.finditer(text):

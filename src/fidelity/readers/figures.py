@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from fidelity import langdata
+from fidelity.readers.currencies import approximate_at, currency_at, currency_before
 from fidelity.readers.dates import find_dates
 from fidelity.readers.digits import normalise_digits
 
@@ -44,6 +45,8 @@ _TIME = re.compile(
 # Every clock time has a digit followed by one of these: a cheap test before _TIME's scan.
 _TIME_HINT = re.compile(r"\d\s*(?:[:：h.时時点點]|a\.m\.|p\.m\.|Uhr)")
 _LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
+_MONEY_SUFFIX = re.compile(r"^(m|k)\b", re.IGNORECASE)
+_MONEY_SUFFIXES = {"m": 6, "k": 3}
 
 
 def scale_languages() -> tuple[str, ...]:
@@ -84,6 +87,8 @@ class Figure:
     soft: bool = False  # an ordinal ("3rd"), a decade: read, but never reported on its own
     decade: bool = False
     unit: str = ""  # "time" for a clock time, whose value is minutes after midnight
+    currency: str = ""  # the currency's family ("EUR", "dollar"), where one is written
+    approximate: bool = False  # marked so by its writer: "about 20", « près de 20 »
 
 
 def parse_number(raw: str, lang: str) -> Decimal | None:
@@ -199,7 +204,15 @@ def _figures(text: str, lang: str, masked: tuple[tuple[int, int], ...]) -> tuple
             if scale and scale.lastgroup:
                 value *= Decimal(10) ** exponents[int(scale.lastgroup[1:])]
                 end += scale.end()
-        figures.append(Figure(value.normalize(), start, end, text[start:end], soft, decade))
+            elif (money := _MONEY_SUFFIX.match(after)) and currency_before(text, start):
+                # "€5m", "$300k": a scale letter only counts after a currency ("5m" is metres).
+                value *= Decimal(10) ** _MONEY_SUFFIXES[money.group(1).lower()]
+                end += money.end()
+        figures.append(Figure(
+            value.normalize(), start, end, text[start:end], soft, decade,
+            currency=currency_at(text, start, end),
+            approximate=approximate_at(text, start, end, lang),
+        ))
         consumed = end
     return tuple(figures)
 

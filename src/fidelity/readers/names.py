@@ -231,16 +231,20 @@ def everyday_zipf(word: str, lang: str) -> float:
     return math.inf if frequency is None else frequency
 
 
+_GREEK_OU = re.compile(r"[οό][υύ]", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def normalise_name(word: str) -> str:
     """A Latin spelling that transliterations of one name share."""
-    text = anyascii(word).lower()
+    # Greek "ου" is one vowel, u ("Παπαδόπουλος"), which anyascii spells "oy".
+    text = anyascii(_GREEK_OU.sub("u", word)).lower()
     text = re.sub(r"['’`ʹʺ\-\s]", "", text)
-    # "eu" / "ev": Greek and Cyrillic render the one diphthong ("Europe", "Evropa", "Evgeny").
-    for old, new in (("shch", "sh"), ("chzh", "zh"), ("eu", "ev"), ("kh", "h"), ("yu", "iu"),
-                     ("ya", "ia"),
-                     ("yo", "io"), ("ye", "ie"), ("ck", "k"), ("ph", "f"), ("x", "ks"), ("y", "i"),
-                     ("w", "v")):
+    # "eu" / "ev": Greek and Cyrillic render the one diphthong ("Europe", "Evropa", "Evgeny");
+    # "ou" / "u": French and Greek spell the vowel Cyrillic writes у ("Papadopoulos").
+    for old, new in (("shch", "sh"), ("chzh", "zh"), ("eu", "ev"), ("ou", "u"), ("kh", "h"),
+                     ("yu", "iu"), ("ya", "ia"), ("yo", "io"), ("ye", "ie"), ("ck", "k"),
+                     ("ph", "f"), ("x", "ks"), ("y", "i"), ("w", "v")):
         text = text.replace(old, new)
     return text
 

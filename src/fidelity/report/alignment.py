@@ -125,17 +125,7 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
     heading = "".join(f"<p class=\"muted\">{e(line)}</p>" for line in _heading(aligned))
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{html_report._CSP}">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            '<meta name="generator" content="fidelity">',
-            f"<title>{e(title)}</title>",
-            f"<style>{html_report._CSS}</style>",
-            "</head>",
-            "<body>",
+            *html_report.page_head(title),
             "<header><h1>Sentence alignment</h1>",
             heading,
             "</header>",

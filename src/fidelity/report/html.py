@@ -188,17 +188,7 @@ def render_html(report: Report) -> str:
     names = ", ".join(v.document.name for v in report.versions)
     title = f"fidelity: {'FAIL' if report.failed else 'PASS'}: {names} vs {report.original.name}"
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="fidelity">',
-        f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
+        *page_head(title),
         "<header>",
         "<h1>Fidelity report</h1>",
         verdict,
@@ -219,6 +209,24 @@ def render_html(report: Report) -> str:
         "",
     ]
     return "\n".join(parts)
+
+
+def page_head(title: str) -> list[str]:
+    """The lines of a standalone page up to `<body>`: the strict CSP, the inline style (no
+    file beside it, nothing fetched); shared with `fidelity align --format html`."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="fidelity">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
