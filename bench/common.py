@@ -18,6 +18,7 @@ from fidelity.api import check
 from fidelity.embed.registry import choose_model, get_encoder
 from fidelity.errors import FidelityInputError
 from fidelity.model import Report, VersionReport
+from fidelity.qe.training.data import DEMETR_LANGS
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shared data sits beside the project (`../shared`); from a git worktree nested one level
@@ -29,18 +30,6 @@ SHARED = next(
 DEFAULT_DATA = SHARED / "benchmarks"
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 
-DEMETR_LANGS = {
-    "chinese_simple": "zh",
-    "german": "de",
-    "hindi": "hi",
-    "japanese": "ja",
-    "polish": "pl",
-    "russian": "ru",
-    "czech": "cs",
-    "french": "fr",
-    "spanish": "es",
-    "italian": "it",
-}
 
 
 def demetr_half(source: str) -> str:

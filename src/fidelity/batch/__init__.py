@@ -105,10 +105,6 @@ class BatchSummary:
     kept_from_before: int = 0  # rows of OUTPUT not in this input, kept by a merge
     signature: str = ""
 
-    @property
-    def pairs_per_second(self) -> float:
-        return self.checked / self.seconds if self.seconds > 0 else 0.0
-
     def table(self) -> pl.DataFrame:
         """One row per (severity, check): how many findings, in how many pairs."""
         rank = {label: k for k, label in enumerate(SEVERITIES)}

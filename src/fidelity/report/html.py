@@ -20,6 +20,7 @@ from html import escape
 from fidelity.baseline import BASELINE_NAME, baseline_line
 from fidelity.model import Alignment, Document, Finding, Report, Severity, Span, VersionReport
 from fidelity.report.locate import SegmentIndex, finding_where
+from fidelity.report.notes import not_shown_notes
 
 RTL_LANGUAGES = frozenset(
     {"ar", "he", "iw", "fa", "ur", "ps", "yi", "ji", "sd", "ug", "dv", "ckb", "syr"}
@@ -373,13 +374,7 @@ def _version_section(
 
 
 def _not_shown(version: VersionReport) -> str:
-    """Checks that could not run and findings a baseline accepted: said, never hidden."""
-    notes = []
-    if version.suppressed:
-        n = len(version.suppressed)
-        notes.append(f"{n} finding{'s' if n != 1 else ''} suppressed by the baseline")
-    for skipped in version.skipped_checks:
-        notes.append(f"{skipped.check} not run: {skipped.reason}")
+    notes = not_shown_notes(version)
     if not notes:
         return ""
     return f'<p class="muted not-shown">{" · ".join(_e(n) for n in notes)}</p>'

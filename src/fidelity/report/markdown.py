@@ -11,6 +11,7 @@ from collections import Counter
 
 from fidelity.model import Finding, Report, Severity, Span, VersionReport
 from fidelity.report.locate import SegmentIndex, finding_where
+from fidelity.report.notes import not_shown_notes
 
 CONTEXT = 60  # characters of context either side of a span
 MAX_SPAN = 160  # longer spans are cut (with an ellipsis) to keep the table readable
@@ -69,13 +70,8 @@ def render_markdown(report: Report) -> str:
 
 
 def _not_shown(version: VersionReport) -> list[str]:
-    """Checks that could not run and findings a baseline accepted: said, never hidden."""
-    notes = []
-    if version.suppressed:
-        n = len(version.suppressed)
-        notes.append(f"{n} finding{'s' if n != 1 else ''} suppressed by the baseline.")
-    notes += [f"{_cell(s.check)} not run: {_cell(s.reason)}." for s in version.skipped_checks]
-    return [*(f"*{note}*" for note in notes), ""] if notes else []
+    notes = [f"*{_cell(note)}.*" for note in not_shown_notes(version)]
+    return [*notes, ""] if notes else []
 
 
 def _severity(finding: Finding) -> str:
