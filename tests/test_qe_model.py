@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fidelity.qe import QEModel, load_model, model_available
+from fidelity.qe import QEModel, QEPrediction, load_model, model_available
 from fidelity.qe.spans import WORD
 
 PAIRS = [
@@ -117,3 +117,57 @@ def test_the_shipped_model_loads_and_predicts() -> None:
     assert model.name and len(model.sha256) == 64
     [prediction] = model.predict([PAIRS[0]])
     assert 0.0 <= prediction.score <= 1.0
+
+
+def test_primed_predictions_equal_fresh_ones_and_are_handed_out_once(
+    smoke_trained: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = QEModel(smoke_trained / "qe.npz").predict(PAIRS)
+    model = QEModel(smoke_trained / "qe.npz")
+    model.prime(PAIRS[:3])
+    asked: list[list] = []
+    compute = model._predict
+    monkeypatch.setattr(model, "_predict", lambda pairs: asked.append(list(pairs)) or compute(pairs))
+    _same_predictions(model.predict(PAIRS), fresh)
+    assert asked == [[PAIRS[3]]]  # only the pair nobody primed was computed
+    _same_predictions(model.predict(PAIRS[:1]), fresh[:1])
+    assert asked[-1] == [PAIRS[0]]  # a primed prediction serves one call, then is computed again
+
+
+def _same_predictions(got: list, expected: list) -> None:
+    """Equal up to the last bits that another batch's padding changes in the products."""
+    assert [p.version_spans for p in got] == [p.version_spans for p in expected]
+    assert [p.original_spans for p in got] == [p.original_spans for p in expected]
+    assert [p.score for p in got] == pytest.approx([p.score for p in expected], abs=1e-6)
+
+
+def test_batch_primes_the_learned_model_with_the_rows_sentence_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fidelity.qe as qe
+    from fidelity.batch import score_pairs
+
+    primed: list[list] = []
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.thresholds = {"pair_flag": 0.5}
+
+        def prime(self, pairs):
+            primed.append(list(pairs))
+
+        def predict(self, pairs, src_lang=None, tgt_lang=None):
+            return [QEPrediction(0.0) for _ in pairs]
+
+    monkeypatch.setattr(qe, "load_model", lambda *a, **k: Recorder())
+    monkeypatch.setattr(qe, "model_available", lambda *a, **k: True)
+    table = tmp_path / "pairs.jsonl"
+    rows = [{"id": str(k), "source": s, "version": t} for k, (s, t) in enumerate(PAIRS[:2])]
+    table.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    score_pairs(table, tmp_path / "out.jsonl", progress=False, mode="translation",
+                checks=["number"])
+    assert primed == []  # not asked for: never loaded
+    summary = score_pairs(table, tmp_path / "out2.jsonl", progress=False, mode="translation",
+                          checks=["number", "learned"])
+    assert primed == [list(PAIRS[:2])]
+    assert summary.errors == 0

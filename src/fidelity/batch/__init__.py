@@ -259,7 +259,7 @@ def _score_locked(
                     for k in chunk
                 }
                 if cache:
-                    prewarm(prepared.values(), allow_network)
+                    prewarm(prepared.values(), allow_network, checks, mode)
                 for k in chunk:
                     row = check_row(
                         prepared[k],

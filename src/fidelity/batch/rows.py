@@ -157,22 +157,43 @@ def _is_empty(side: str | Path) -> bool:
         return False  # the loader reports it
 
 
-def prewarm(prepared: Any, allow_network: bool) -> None:
-    """Encode every sentence of the chunk in one call per encoder: the cache then answers
-    the per-row encodes, and large batches run much faster than many small ones."""
+def prewarm(
+    prepared: Any, allow_network: bool, checks: Sequence[str] | None = None, mode: str = "auto"
+) -> None:
+    """Encode every sentence of the chunk in one call per encoder, and run the learned model
+    (when asked for) over the chunk's sentence pairs in one call: the caches then answer the
+    per-row calls, and large batches run much faster than many small ones."""
     from fidelity.embed.registry import get_encoder
 
+    items = [item for item in prepared if item.error is None and item.model is not None]
     texts: dict[str, dict[str, None]] = {}
-    for item in prepared:
-        if item.error is None and item.model is not None:
-            bucket = texts.setdefault(item.model, {})
-            for doc in (item.original, item.version):
-                bucket.update(dict.fromkeys(s.text for s in doc.segments))
+    for item in items:
+        bucket = texts.setdefault(item.model, {})
+        for doc in (item.original, item.version):
+            bucket.update(dict.fromkeys(s.text for s in doc.segments))
     for name, bucket in texts.items():
         try:
             get_encoder(name, cache=True, allow_network=allow_network).encode(list(bucket))
         except Exception:  # the per-row check reports what went wrong
             continue
+    if checks and "learned" in checks and mode != "rereport":
+        _prime_learned(items)
+
+
+def _prime_learned(items: list[Any]) -> None:
+    """Rows whose two sides have as many sentences are most often aligned one to one: those
+    pairs are predicted together (a row aligned otherwise asks for other pairs, which the
+    model then predicts itself, so a wrong guess costs only its own work)."""
+    from fidelity.qe import load_model, model_available
+
+    pairs = [
+        (o.text, v.text)
+        for item in items
+        if len(item.original.segments) == len(item.version.segments)
+        for o, v in zip(item.original.segments, item.version.segments, strict=True)
+    ]
+    if pairs and model_available():
+        load_model().prime(pairs)
 
 
 def check_row(

@@ -42,6 +42,21 @@ class QEOutputs:
     src_omission: np.ndarray  # [n_src]
 
 
+def worker_count() -> int:
+    """Cores this process may use (`FIDELITY_QE_THREADS` overrides), at most four: past that
+    the batches of one document are too few to share."""
+    import os
+
+    configured = os.environ.get("FIDELITY_QE_THREADS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, 4))
+
+
 def softmax(x: np.ndarray) -> np.ndarray:
     x = x - x.max(axis=-1, keepdims=True)
     e = np.exp(x)
@@ -70,6 +85,8 @@ class QEModel:
             EncoderLayer(params, config.heads, config.layer_norm_eps) for params in top_layers
         ]
         self.heads = heads
+        # Predictions made ahead for pairs about to be checked (`prime`), each taken once.
+        self._primed: dict[tuple[str, str], QEPrediction] = {}
 
     def encode(self, pairs: Sequence[tuple[str, str]]) -> list[PairInput]:
         return [encode_pair(self.tokenizer, src, tgt, self.max_side_tokens) for src, tgt in pairs]
@@ -83,38 +100,64 @@ class QEModel:
         return x
 
     def outputs(self, pairs: Sequence[tuple[str, str]]) -> list[QEOutputs]:
-        """One BLAS thread: on a shared machine OpenBLAS's spinning threads made a forward
-        pass up to 15 times slower, and batches by length keep one core busy anyway."""
+        """Batches run on a few Python threads with one BLAS thread each: numpy releases the
+        GIL in its products, so this uses the cores without OpenBLAS's own threads, whose
+        spinning made a forward pass up to 15 times slower on a shared machine."""
+        from concurrent.futures import ThreadPoolExecutor
+
         from threadpoolctl import threadpool_limits
 
-        with threadpool_limits(limits=1, user_api="blas"):
-            return self._outputs(pairs)
-
-    def _outputs(self, pairs: Sequence[tuple[str, str]]) -> list[QEOutputs]:
         inputs = self.encode(pairs)
+        batches = length_batches([len(p) for p in inputs], BATCH_TOKENS, BATCH_PAIRS)
         results: list[QEOutputs | None] = [None] * len(inputs)
+        workers = max(1, min(len(batches), worker_count()))
+        with threadpool_limits(limits=1, user_api="blas"):
+            if workers == 1:
+                done = [self._batch_outputs([inputs[i] for i in b]) for b in batches]
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    done = list(
+                        pool.map(lambda b: self._batch_outputs([inputs[i] for i in b]), batches)
+                    )
+        for batch, outputs in zip(batches, done, strict=True):
+            for index, output in zip(batch, outputs, strict=True):
+                results[index] = output
+        return [r for r in results if r is not None]
+
+    def _batch_outputs(self, chunk: list[PairInput]) -> list[QEOutputs]:
         h = self.heads
-        for batch in length_batches([len(p) for p in inputs], BATCH_TOKENS, BATCH_PAIRS):
-            chunk = [inputs[i] for i in batch]
-            x = self.hidden_states(chunk)
-            lengths = np.array([len(p) for p in chunk])
-            keep = (np.arange(x.shape[1])[None, :] < lengths[:, None]).astype(np.float32)
-            mean = (x * keep[..., None]).sum(1) / lengths[:, None]
-            pooled = np.concatenate([x[:, 0], mean], axis=-1)
-            seg = sigmoid(pooled @ h["head.seg.w"].T + h["head.seg.b"])[:, 0]
-            for row, index in enumerate(batch):
-                pair = chunk[row]
-                t0, s0 = pair.tgt_offset, pair.src_offset
-                tgt_x = x[row, t0 : t0 + len(pair.tgt)]
-                src_x = x[row, s0 : s0 + len(pair.src)]
-                results[index] = QEOutputs(
+        x = self.hidden_states(chunk)
+        lengths = np.array([len(p) for p in chunk])
+        keep = (np.arange(x.shape[1])[None, :] < lengths[:, None]).astype(np.float32)
+        mean = (x * keep[..., None]).sum(1) / lengths[:, None]
+        pooled = np.concatenate([x[:, 0], mean], axis=-1)
+        seg = sigmoid(pooled @ h["head.seg.w"].T + h["head.seg.b"])[:, 0]
+        outputs = []
+        for row, pair in enumerate(chunk):
+            t0, s0 = pair.tgt_offset, pair.src_offset
+            tgt_x = x[row, t0 : t0 + len(pair.tgt)]
+            src_x = x[row, s0 : s0 + len(pair.src)]
+            outputs.append(
+                QEOutputs(
                     pair=pair,
                     score=float(seg[row]),
                     tgt_probs=softmax(tgt_x @ h["head.tgt.w"].T + h["head.tgt.b"]),
                     tgt_addition=softmax(tgt_x @ h["head.cat.w"].T + h["head.cat.b"])[:, 1],
                     src_omission=softmax(src_x @ h["head.src.w"].T + h["head.src.b"])[:, 1],
                 )
-        return [r for r in results if r is not None]
+            )
+        return outputs
+
+    def prime(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Predict many pairs in one call ahead of the checks that will ask for them one
+        document at a time (`fidelity batch`: one pair per row, where a call per row would
+        run batches of one). Each primed prediction is handed out once, and a new call
+        drops what the last one primed and nobody asked for, so the memo stays the size of
+        one call."""
+        self._primed.clear()
+        wanted = list(dict.fromkeys(p for p in pairs if p not in self._primed))
+        if wanted:
+            self._primed.update(zip(wanted, self._predict(wanted), strict=True))
 
     def predict(
         self,
@@ -124,6 +167,14 @@ class QEModel:
     ) -> list[QEPrediction]:
         """Spans are character offsets into the strings given; the languages are accepted for
         the interface's sake (the model reads the script itself)."""
+        found = {k: self._primed.pop(pair) for k, pair in enumerate(pairs) if pair in self._primed}
+        missing = [k for k in range(len(pairs)) if k not in found]
+        found.update(zip(missing, self._predict([pairs[k] for k in missing]), strict=True))
+        return [found[k] for k in range(len(pairs))]
+
+    def _predict(self, pairs: Sequence[tuple[str, str]]) -> list[QEPrediction]:
+        if not pairs:
+            return []
         t = self.thresholds
         predictions = []
         for (src, tgt), out in zip(pairs, self.outputs(pairs), strict=True):
