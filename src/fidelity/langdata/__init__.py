@@ -26,7 +26,7 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 # Bump on every change to a data file: a report names the lists it was judged with.
-VERSION = "2026.12.3"
+VERSION = "2026.12.4"
 MULTILINGUAL = "xx"
 
 
