@@ -65,8 +65,6 @@ _ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,5}(?!\w)")
 @dataclass(frozen=True)
 class Attribution:
     speaker: Mention
-    cue_start: int
-    cue_end: int
 
 
 @lru_cache(maxsize=16)
@@ -126,7 +124,7 @@ def _attributions(
     for cue in pattern.finditer(text):
         speaker = _nearest(text, mentions, cue.start(), cue.end(), max_words_after)
         if speaker is not None:
-            found.append(Attribution(speaker, cue.start(), cue.end()))
+            found.append(Attribution(speaker))
     return found
 
 
