@@ -89,6 +89,17 @@ def test_a_pair_as_likely_as_faithful_ones_is_not_reported(fixed_model: FixedMod
     assert check_learned(pair, context) == []
 
 
+def test_words_the_model_finds_less_likely_wrong_than_right_are_not_shown(
+    fixed_model: FixedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fidelity.checks.learned as learned
+
+    monkeypatch.setattr(learned, "SPAN_FLOOR", 0.9)  # between the fixed spans' 0.8 and 0.95
+    pair, context = _context()
+    findings = check_learned(pair, context)
+    assert [f.version_span.text for f in findings] == ["southbound"]  # "2,400" (0.8) and the omission (0.6) fall below
+
+
 def test_the_document_is_predicted_in_one_call(fixed_model: FixedModel) -> None:
     pair, context = _context()
     check_learned(pair, context)

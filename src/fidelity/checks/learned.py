@@ -24,6 +24,10 @@ CHECK = "learned"
 # A rule finding much wider than the model's words (a whole sentence judged by similarity)
 # does not explain those words; it only counts as "the same words" up to this size.
 SAME_WORDS_SLACK_CHARS = 20
+# The model's token thresholds were chosen for error-span F1 on MQM, which rewards marking
+# many words (a word at 20% is marked); an editor is shown only words the model finds more
+# likely wrong than right.
+SPAN_FLOOR = 0.5
 
 _Key = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -89,6 +93,8 @@ def check_learned(pair: AlignedPair, context: CheckContext) -> list[Finding]:
     }
     findings = []
     for span in prediction.version_spans:
+        if span.probability < SPAN_FLOOR:
+            continue
         version_span = span_in(context.version, pair.version_segments, span.start, span.end)
         findings.append(
             Finding(
@@ -103,6 +109,8 @@ def check_learned(pair: AlignedPair, context: CheckContext) -> list[Finding]:
             )
         )
     for span in prediction.original_spans:
+        if span.probability < SPAN_FLOOR:
+            continue
         original_span = span_in(context.original, pair.original_segments, span.start, span.end)
         findings.append(
             Finding(
