@@ -171,3 +171,18 @@ def test_batch_primes_the_learned_model_with_the_rows_sentence_pairs(
                           checks=["number", "learned"])
     assert primed == [list(PAIRS[:2])]
     assert summary.errors == 0
+
+
+def test_worker_threads_follow_the_setting_and_refuse_nonsense(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fidelity.errors import FidelityInputError
+    from fidelity.qe.model import worker_count
+
+    monkeypatch.setenv("FIDELITY_QE_THREADS", "3")
+    assert worker_count() == 3
+    monkeypatch.delenv("FIDELITY_QE_THREADS")
+    assert 1 <= worker_count() <= 4
+    monkeypatch.setenv("FIDELITY_QE_THREADS", "many")
+    with pytest.raises(FidelityInputError, match="FIDELITY_QE_THREADS must be a positive"):
+        worker_count()

@@ -66,6 +66,8 @@ MAX_SEGMENT_CHARS = Limit("FIDELITY_MAX_SEGMENT_CHARS", 2_000, "characters")
 MAX_VERSIONS = Limit("FIDELITY_MAX_VERSIONS", 20, "versions")
 # Seconds a URL fetch may take in all (connection, redirects, headers and body).
 FETCH_DEADLINE = Limit("FIDELITY_FETCH_DEADLINE", 60.0, "seconds")
+# Worker threads of the learned model (0: as many cores as the process may use, at most 4).
+QE_THREADS = Limit("FIDELITY_QE_THREADS", 0, "threads")
 
 
 def too_large(limit: Limit, what: str = "input") -> str:

@@ -47,9 +47,11 @@ def worker_count() -> int:
     the batches of one document are too few to share."""
     import os
 
-    configured = os.environ.get("FIDELITY_QE_THREADS", "").strip()
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
+    from fidelity.limits import QE_THREADS
+
+    configured = int(QE_THREADS.value())
+    if configured:
+        return configured
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
