@@ -146,6 +146,16 @@ def test_a_malformed_jsonl_line_is_an_error_row_with_its_line_number(tmp_path: P
         score_pairs(not_jsonl, tmp_path / "out2.jsonl", progress=False)
 
 
+def test_a_quote_left_open_in_csv_is_named_with_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text('id,source,version\n1,"Ten died,x\n2,a,b\n', encoding="utf-8")
+    with pytest.raises(FidelityInputError, match=r"line 2: .*takes in line 3: is a quote left open"):
+        score_pairs(source, tmp_path / "out.jsonl", progress=False)
+    source.write_text('id,source,version\n1,"Ten died,x\n', encoding="utf-8")
+    with pytest.raises(FidelityInputError, match=r"line 2: .*a quote opened here is never closed"):
+        score_pairs(source, tmp_path / "out.jsonl", progress=False)
+
+
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     source = jsonl(tmp_path / "pairs.jsonl", [{"id": "a", **FAITHFUL}], bom=True)
     summary = score_pairs(source, tmp_path / "out.jsonl", progress=False)

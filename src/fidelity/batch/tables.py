@@ -109,6 +109,8 @@ def read_pairs(path: Path, fmt: str) -> PairsTable:
         raise FidelityInputError(f"cannot be read ({error.strerror or error})", name) from None
     if not rows:
         raise FidelityInputError("has no rows", name)
+    if len(errors) == len(rows):  # no row could be read: say why, not "no such column"
+        raise FidelityInputError(errors[min(errors)], name)
     columns = {key for row in rows for key in row}
     for side in ("source", "version"):
         if side not in columns and f"{side}_path" not in columns:
@@ -207,6 +209,7 @@ def _read_csv(path: Path, separator: str) -> tuple[list[dict[str, Any]], dict[in
     except csv.Error as error:
         raise FidelityInputError(f"line 1: cannot be read as CSV ({error})", str(path)) from None
     while True:
+        first_line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
@@ -219,12 +222,22 @@ def _read_csv(path: Path, separator: str) -> tuple[list[dict[str, Any]], dict[in
             continue
         if len(cells) != len(header):
             problem = f"{len(cells)} fields where the header has {len(header)}"
+            if any("\n" in cell for cell in cells):
+                # a quote never closed swallows the lines after it into one cell
+                swallowed = range(first_line + 1, reader.line_num + 1)
+                problem += (
+                    f"; a quoted cell that starts here takes in line"
+                    f"{'s' if len(swallowed) > 1 else ''} {swallowed[0]}"
+                    f"{f'-{swallowed[-1]}' if len(swallowed) > 1 else ''}: is a quote left open?"
+                    if swallowed
+                    else "; a quote opened here is never closed"
+                )
         elif any(_NOT_UTF8.search(cell) for cell in cells):
             problem = "not UTF-8 text"
         else:
             rows.append(dict(zip(header, cells, strict=True)))
             continue
-        errors[len(rows)] = f"line {reader.line_num}: {problem}"
+        errors[len(rows)] = f"line {first_line}: {problem}"
         rows.append({})
     return rows, errors
 
