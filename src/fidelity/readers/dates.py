@@ -131,23 +131,21 @@ def _bounded(lang: str, alternatives: str) -> str:
 @lru_cache(maxsize=32)
 def month_pattern(lang: str) -> re.Pattern[str] | None:
     """Month names (January to December), as groups m1 to m12."""
-    names, _ = calendar_names(lang, "months")
-    if not names:
-        return None
-    alternatives = "|".join(f"(?P<m{k + 1}>{n})" for k, n in enumerate(names))
-    flags = _calendar_flags(lang)
-    return re.compile(_bounded(lang, alternatives), flags)
+    return _calendar_pattern(lang, "months", "m", 1)
 
 
 @lru_cache(maxsize=32)
 def weekday_pattern(lang: str) -> re.Pattern[str] | None:
     """Weekday names (Monday to Sunday), as groups w0 to w6."""
-    names, _ = calendar_names(lang, "weekdays")
+    return _calendar_pattern(lang, "weekdays", "w", 0)
+
+
+def _calendar_pattern(lang: str, kind: str, group: str, first: int) -> re.Pattern[str] | None:
+    names, _ = calendar_names(lang, kind)
     if not names:
         return None
-    alternatives = "|".join(f"(?P<w{k}>{n})" for k, n in enumerate(names))
-    flags = _calendar_flags(lang)
-    return re.compile(_bounded(lang, alternatives), flags)
+    alternatives = "|".join(f"(?P<{group}{k + first}>{n})" for k, n in enumerate(names))
+    return re.compile(_bounded(lang, alternatives), _calendar_flags(lang))
 
 
 def find_dates(text: str, lang: str) -> list[DateMention]:
