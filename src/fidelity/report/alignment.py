@@ -7,12 +7,14 @@ may be empty (an omitted or an added sentence). Sentences are numbered from 1 he
 
 from __future__ import annotations
 
+import functools
+from html import escape
 from typing import TYPE_CHECKING
 
 from fidelity.model import Alignment, Document
 from fidelity.report import html as html_report
 from fidelity.report.locate import SegmentIndex
-from fidelity.report.markdown import _cell, _code
+from fidelity.report.markdown import inline_code, table_cell
 
 if TYPE_CHECKING:
     from fidelity.api import AlignedDocuments
@@ -60,26 +62,27 @@ def render_alignment_markdown(aligned: AlignedDocuments) -> str:
     o_index, v_index = SegmentIndex(original), SegmentIndex(version)
     lines = ["# Sentence alignment", ""]
     for side, doc in (("original", original), ("version", version)):
-        lines.append(f"- {side} {_code(doc.name)} \\[{_cell(doc.lang)}\\], "
+        lines.append(f"- {side} {inline_code(doc.name)} \\[{table_cell(doc.lang)}\\], "
                      f"{len(doc.segments)} sentences")
-    lines.append(f"- mode {aligned.mode.mode} ({_cell(aligned.mode.reason)})")
+    lines.append(f"- mode {aligned.mode.mode} ({table_cell(aligned.mode.reason)})")
     lines += [
         "",
-        f"| original | version | similarity | original [{_cell(original.lang)}] "
-        f"| version [{_cell(version.lang)}] |",
+        f"| original | version | similarity | original [{table_cell(original.lang)}] "
+        f"| version [{table_cell(version.lang)}] |",
         "| ---: | ---: | ---: | --- | --- |",
     ]
     for bead in aligned.alignments:
-        o_text = _cell(_sentences(original, bead.original_ids)) if bead.original_ids else ""
-        v_text = _cell(_sentences(version, bead.version_ids)) if bead.version_ids else ""
-        o_text = o_text or f"*{_cell(ADDED)}*"
-        v_text = v_text or f"*{_cell(OMITTED)}*"
+        o_text = table_cell(_sentences(original, bead.original_ids)) if bead.original_ids else ""
+        v_text = table_cell(_sentences(version, bead.version_ids)) if bead.version_ids else ""
+        o_text = o_text or f"*{table_cell(ADDED)}*"
+        v_text = v_text or f"*{table_cell(OMITTED)}*"
         lines.append(
-            f"| {_cell(o_index.label(bead.original_ids))} "
-            f"| {_cell(v_index.label(bead.version_ids))} | {_similarity(bead)} "
+            f"| {table_cell(o_index.label(bead.original_ids))} "
+            f"| {table_cell(v_index.label(bead.version_ids))} | {_similarity(bead)} "
             f"| {o_text} | {v_text} |"
         )
-    lines += ["", f"Sentences from 1 (JSON ids count from 0). Model: {_code(aligned.model)}", ""]
+    model = inline_code(aligned.model)
+    lines += ["", f"Sentences from 1 (JSON ids count from 0). Model: {model}", ""]
     return "\n".join(lines)
 
 
@@ -87,9 +90,9 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
     """The check report's side-by-side rows, without findings: one standalone file."""
     original, version = aligned.original, aligned.version
     o_index, v_index = SegmentIndex(original), SegmentIndex(version)
-    e = html_report._e
-    o_attrs = html_report._lang_attrs(original.lang)
-    v_attrs = html_report._lang_attrs(version.lang)
+    e = functools.partial(escape, quote=True)
+    o_attrs = html_report.lang_attrs(original.lang)
+    v_attrs = html_report.lang_attrs(version.lang)
     rows = [
         '<div class="pairs" role="table" aria-label="original and version, aligned">',
         '<div class="row head" role="row"><div class="idx" role="columnheader">#</div>'
@@ -103,18 +106,22 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
         if not bead.original_ids:
             classes.append("added")
         o_html = (
-            html_report._cell_html(original, html_report._runs(original, bead.original_ids), [])
+            html_report.cell_html(
+                original, html_report.sentence_runs(original, bead.original_ids), []
+            )
             if bead.original_ids
             else f'<span class="none">{e(ADDED)}</span>'
         )
         v_html = (
-            html_report._cell_html(version, html_report._runs(version, bead.version_ids), [])
+            html_report.cell_html(
+                version, html_report.sentence_runs(version, bead.version_ids), []
+            )
             if bead.version_ids
             else f'<span class="none">{e(OMITTED)}</span>'
         )
         rows.append(
             f'<div class="{" ".join(classes)}" id="r{k + 1}" role="row">'
-            f'<div class="idx" role="cell">{html_report._label(bead, o_index, v_index)}</div>'
+            f'<div class="idx" role="cell">{html_report.bead_label(bead, o_index, v_index)}</div>'
             f'<div class="cell orig" role="cell"{o_attrs}>'
             f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
             f'<div class="cell ver" role="cell"{v_attrs}>'

@@ -273,8 +273,8 @@ def _version_section(
     original, doc = report.original, version.document
     vid = f"v{v_index + 1}"
     alignments = list(version.alignments)
-    o_runs = [_runs(original, a.original_ids) for a in alignments]
-    v_runs = [_runs(doc, a.version_ids) for a in alignments]
+    o_runs = [sentence_runs(original, a.original_ids) for a in alignments]
+    v_runs = [sentence_runs(doc, a.version_ids) for a in alignments]
     o_rows = _Rows(original, [a.original_ids for a in alignments])
     v_rows = _Rows(doc, [a.version_ids for a in alignments])
 
@@ -310,8 +310,8 @@ def _version_section(
         f'<span class="chip sev-{s.label}">{counts[s]}</span> {s.label}'
         for s in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
     )
-    o_attrs = _lang_attrs(original.lang)
-    v_attrs = _lang_attrs(doc.lang)
+    o_attrs = lang_attrs(original.lang)
+    v_attrs = lang_attrs(doc.lang)
     out = [
         f'<section class="version" id="{vid}">',
         f'<h2>Version: {_e(doc.name)} <span class="muted">[{_e(doc.lang)}]</span></h2>',
@@ -335,16 +335,17 @@ def _version_section(
         if k in rows_with_findings:
             classes.append("has-findings")
         if alignment.original_ids:
-            o_html = _cell_html(original, o_runs[k], o_marks[k])
+            o_html = cell_html(original, o_runs[k], o_marks[k])
         else:
             o_html = '<span class="none">added: nothing in the original says this</span>'
         if alignment.version_ids:
-            v_html = _cell_html(doc, v_runs[k], v_marks[k])
+            v_html = cell_html(doc, v_runs[k], v_marks[k])
         else:
             v_html = '<span class="none">omitted: no rendering in the version</span>'
+        label = bead_label(alignment, o_rows.index, v_rows.index)
         out.append(
             f'<div class="{" ".join(classes)}" id="{vid}-r{k + 1}" role="row">'
-            f'<div class="idx" role="cell">{_label(alignment, o_rows.index, v_rows.index)}</div>'
+            f'<div class="idx" role="cell">{label}</div>'
             f'<div class="cell orig" role="cell"{o_attrs}>'
             f'<span class="lbl" lang="en" dir="ltr">original</span>{o_html}</div>'
             f'<div class="cell ver" role="cell"{v_attrs}>'
@@ -445,7 +446,7 @@ def _excerpt(index: SegmentIndex, span: Span | None, sev: str, missing: str) -> 
 # Placing findings on rows
 
 
-def _runs(doc: Document, ids: tuple[int, ...]) -> list[tuple[int, int]]:
+def sentence_runs(doc: Document, ids: tuple[int, ...]) -> list[tuple[int, int]]:
     """Character ranges of the segments `ids`, consecutive segments merged into one range."""
     runs: list[tuple[int, int]] = []
     previous: int | None = None
@@ -531,7 +532,7 @@ def _add_mark(
 # Text with nested marks
 
 
-def _cell_html(doc: Document, runs: list[tuple[int, int]], marks: list[_Mark]) -> str:
+def cell_html(doc: Document, runs: list[tuple[int, int]], marks: list[_Mark]) -> str:
     pieces = []
     for start, end in runs:
         inside = [m for m in marks if m.start < end and start < m.end]
@@ -587,7 +588,7 @@ def _open(mark: _Mark) -> str:
     )
 
 
-def _label(alignment: Alignment, original: SegmentIndex, version: SegmentIndex) -> str:
+def bead_label(alignment: Alignment, original: SegmentIndex, version: SegmentIndex) -> str:
     """Sentence numbers from 1, or a bilingual file's unit ids: one id when both sides are
     the same unit, as in a file paired by its units."""
     similarity = (
@@ -605,7 +606,7 @@ def _label(alignment: Alignment, original: SegmentIndex, version: SegmentIndex) 
     )
 
 
-def _lang_attrs(lang: str) -> str:
+def lang_attrs(lang: str) -> str:
     code = (lang or "").lower().replace("_", "-")
     primary = code.split("-")[0]
     direction = "rtl" if primary in RTL_LANGUAGES else "ltr"

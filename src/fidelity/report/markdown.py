@@ -27,7 +27,7 @@ def render_markdown(report: Report) -> str:
         lines.append(f"**FAIL**: drift at or above *{threshold}*")
     else:
         lines.append(f"**PASS**: nothing at or above *{threshold}*")
-    lines += ["", f"Original: {_code(report.original.name)} ({report.original.lang})", ""]
+    lines += ["", f"Original: {inline_code(report.original.name)} ({report.original.lang})", ""]
     lines += [
         "| version | lang | mode | score | critical | major | minor |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: |",
@@ -35,7 +35,7 @@ def render_markdown(report: Report) -> str:
     for version in report.versions:
         counts = Counter(f.severity for f in version.findings)
         lines.append(
-            f"| {_cell(version.document.name)} | {version.document.lang} | {version.mode} "
+            f"| {table_cell(version.document.name)} | {version.document.lang} | {version.mode} "
             f"| {version.score:.2f} | {counts[Severity.CRITICAL]} | {counts[Severity.MAJOR]} "
             f"| {counts[Severity.MINOR]} |"
         )
@@ -43,7 +43,7 @@ def render_markdown(report: Report) -> str:
     original_index = SegmentIndex(report.original)
     for version in report.versions:
         version_index = SegmentIndex(version.document)
-        lines += ["", f"## Findings: {_cell(version.document.name)}", ""]
+        lines += ["", f"## Findings: {table_cell(version.document.name)}", ""]
         lines += _not_shown(version)
         if not version.findings:
             lines.append("No drift found.")
@@ -62,15 +62,16 @@ def render_markdown(report: Report) -> str:
                 original = "*(not in the original)*"
             where = finding_where(finding, original_index, version_index)
             lines.append(
-                f"| {number} | {_cell(where)} | {_severity(finding)} | {_cell(finding.check)} "
-                f"| {original} | {rendered} | {_cell(finding.message)} |"
+                f"| {number} | {table_cell(where)} | {_severity(finding)} "
+                f"| {table_cell(finding.check)} "
+                f"| {original} | {rendered} | {table_cell(finding.message)} |"
             )
-    lines += ["", f"Signature: {_code(str(report.signature))}", ""]
+    lines += ["", f"Signature: {inline_code(str(report.signature))}", ""]
     return "\n".join(lines)
 
 
 def _not_shown(version: VersionReport) -> list[str]:
-    notes = [f"*{_cell(note)}.*" for note in not_shown_notes(version)]
+    notes = [f"*{table_cell(note)}.*" for note in not_shown_notes(version)]
     return [*notes, ""] if notes else []
 
 
@@ -97,19 +98,19 @@ def _excerpt(index: SegmentIndex, span: Span | None) -> str:
         cut = middle[:MAX_SPAN]
         middle = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
         right = ""
-    return _cell(left, keep_edges=True) + _bold(middle) + _cell(right, keep_edges=True)
+    return table_cell(left, keep_edges=True) + _bold(middle) + table_cell(right, keep_edges=True)
 
 
 def _bold(text: str) -> str:
     stripped = text.strip()
     if not stripped:
-        return _cell(text, keep_edges=True)
+        return table_cell(text, keep_edges=True)
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
-    return f"{' ' if lead else ''}**{_cell(stripped)}**{' ' if trail else ''}"
+    return f"{' ' if lead else ''}**{table_cell(stripped)}**{' ' if trail else ''}"
 
 
-def _cell(text: str, keep_edges: bool = False) -> str:
+def table_cell(text: str, keep_edges: bool = False) -> str:
     """Escape text for a table cell: one line, Markdown and HTML markup neutralised."""
     flat = " ".join(text.split())
     if keep_edges and flat:
@@ -120,7 +121,7 @@ def _cell(text: str, keep_edges: bool = False) -> str:
     return _ENTITY.sub("&amp;", _ESCAPE.sub(r"\\\1", flat))
 
 
-def _code(text: str) -> str:
+def inline_code(text: str) -> str:
     """Inline code that survives backticks inside the text."""
     flat = " ".join(text.split())
     fence = "`"
