@@ -742,7 +742,7 @@ def models() -> None:
             f"{calibration.match_threshold:.3f}"
         )
         for text, style in ((calibration_line, ""), (names, "dim")):
-            for line in textwrap.wrap(text, console.width - 1, initial_indent="  ",
+            for line in textwrap.wrap(text, console.width, initial_indent="  ",
                                       subsequent_indent="  "):
                 console.print(Text(line, style))
     _print_coverage(console)

@@ -158,7 +158,7 @@ def _is_empty(side: str | Path) -> bool:
 
 
 def prewarm(
-    prepared: Any, allow_network: bool, checks: Sequence[str] | None = None, mode: str = "auto"
+    prepared: Any, allow_network: bool, checks: Sequence[str] | None, mode: str
 ) -> None:
     """Encode every sentence of the chunk in one call per encoder, and run the learned model
     (when asked for) over the chunk's sentence pairs in one call: the caches then answer the

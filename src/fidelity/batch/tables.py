@@ -224,14 +224,16 @@ def _read_csv(path: Path, separator: str) -> tuple[list[dict[str, Any]], dict[in
             problem = f"{len(cells)} fields where the header has {len(header)}"
             if any("\n" in cell for cell in cells):
                 # a quote never closed swallows the lines after it into one cell
-                swallowed = range(first_line + 1, reader.line_num + 1)
-                problem += (
-                    f"; a quoted cell that starts here takes in line"
-                    f"{'s' if len(swallowed) > 1 else ''} {swallowed[0]}"
-                    f"{f'-{swallowed[-1]}' if len(swallowed) > 1 else ''}: is a quote left open?"
-                    if swallowed
-                    else "; a quote opened here is never closed"
-                )
+                last = reader.line_num
+                if last == first_line:
+                    problem += "; a quote opened here is never closed"
+                else:
+                    taken = f"lines {first_line + 1}-{last}" if last > first_line + 1 else (
+                        f"line {last}"
+                    )
+                    problem += (
+                        f"; a quoted cell that starts here takes in {taken}: is a quote left open?"
+                    )
         elif any(_NOT_UTF8.search(cell) for cell in cells):
             problem = "not UTF-8 text"
         else:

@@ -113,14 +113,8 @@ class QEModel:
         batches = length_batches([len(p) for p in inputs], BATCH_TOKENS, BATCH_PAIRS)
         results: list[QEOutputs | None] = [None] * len(inputs)
         workers = max(1, min(len(batches), worker_count()))
-        with threadpool_limits(limits=1, user_api="blas"):
-            if workers == 1:
-                done = [self._batch_outputs([inputs[i] for i in b]) for b in batches]
-            else:
-                with ThreadPoolExecutor(max_workers=workers) as pool:
-                    done = list(
-                        pool.map(lambda b: self._batch_outputs([inputs[i] for i in b]), batches)
-                    )
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+            done = list(pool.map(lambda b: self._batch_outputs([inputs[i] for i in b]), batches))
         for batch, outputs in zip(batches, done, strict=True):
             for index, output in zip(batch, outputs, strict=True):
                 results[index] = output
@@ -157,7 +151,7 @@ class QEModel:
         drops what the last one primed and nobody asked for, so the memo stays the size of
         one call."""
         self._primed.clear()
-        wanted = list(dict.fromkeys(p for p in pairs if p not in self._primed))
+        wanted = list(dict.fromkeys(pairs))
         if wanted:
             self._primed.update(zip(wanted, self._predict(wanted), strict=True))
 

@@ -7,7 +7,6 @@ may be empty (an omitted or an added sentence). Sentences are numbered from 1 he
 
 from __future__ import annotations
 
-import functools
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -90,14 +89,13 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
     """The check report's side-by-side rows, without findings: one standalone file."""
     original, version = aligned.original, aligned.version
     o_index, v_index = SegmentIndex(original), SegmentIndex(version)
-    e = functools.partial(escape, quote=True)
     o_attrs = html_report.lang_attrs(original.lang)
     v_attrs = html_report.lang_attrs(version.lang)
     rows = [
         '<div class="pairs" role="table" aria-label="original and version, aligned">',
         '<div class="row head" role="row"><div class="idx" role="columnheader">#</div>'
-        f'<div class="cell" role="columnheader">Original [{e(original.lang)}]</div>'
-        f'<div class="cell" role="columnheader">Version [{e(version.lang)}]</div></div>',
+        f'<div class="cell" role="columnheader">Original [{escape(original.lang)}]</div>'
+        f'<div class="cell" role="columnheader">Version [{escape(version.lang)}]</div></div>',
     ]
     for k, bead in enumerate(aligned.alignments):
         classes = ["row"]
@@ -110,14 +108,14 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
                 original, html_report.sentence_runs(original, bead.original_ids), []
             )
             if bead.original_ids
-            else f'<span class="none">{e(ADDED)}</span>'
+            else f'<span class="none">{escape(ADDED)}</span>'
         )
         v_html = (
             html_report.cell_html(
                 version, html_report.sentence_runs(version, bead.version_ids), []
             )
             if bead.version_ids
-            else f'<span class="none">{e(OMITTED)}</span>'
+            else f'<span class="none">{escape(OMITTED)}</span>'
         )
         rows.append(
             f'<div class="{" ".join(classes)}" id="r{k + 1}" role="row">'
@@ -129,7 +127,7 @@ def render_alignment_html(aligned: AlignedDocuments) -> str:
         )
     rows.append("</div>")
     title = f"fidelity align: {version.name} vs {original.name}"
-    heading = "".join(f"<p class=\"muted\">{e(line)}</p>" for line in _heading(aligned))
+    heading = "".join(f"<p class=\"muted\">{escape(line)}</p>" for line in _heading(aligned))
     return "\n".join(
         [
             *html_report.page_head(title),
