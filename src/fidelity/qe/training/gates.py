@@ -86,13 +86,19 @@ def main(argv: list[str] | None = None) -> None:
         text = _replace_hash(text, digest)
         text += (
             "\n\n## The check's gates (dev pairs, `python -m fidelity.qe.training.gates`)\n\n"
-            f"pair_flag {pair_flag:.4f} (at most {args.false_flags:.0%} of faithful dev pairs "
-            f"flagged), pair_major {pair_major:.4f} ({args.major_false_flags:.0%}); sha256 of "
+            f"pair_flag {pair_flag:.4f} (at most {args.false_flags * 100:g}% of faithful dev pairs "
+            f"flagged), pair_major {pair_major:.4f} ({args.major_false_flags * 100:g}%); sha256 of "
             f"the weights after writing them: `{digest}`\n\n"
             "| figure | value |\n| --- | ---: |\n"
             + "".join(f"| {k} | {v} |\n" for k, v in figures.items())
         )
         card.write_text(text, encoding="utf-8")
+    record = args.weights.with_name("training.json")
+    if record.is_file():  # its sha256 is the file as training wrote it, before these gates
+        report = json.loads(record.read_text(encoding="utf-8"))
+        report["gates"] = {"sha256": digest, "pair_flag": round(pair_flag, 4),
+                           "pair_major": round(pair_major, 4), **figures}
+        record.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps({"sha256": digest, "pair_flag": pair_flag, "pair_major": pair_major,
                       **figures}, indent=1))
 
